@@ -1,0 +1,142 @@
+/*
+ * archive-private.h - interfaces shared between the library's own files.
+ * Nothing here is exported; programs use newsarc.h only.
+ */
+#ifndef ARCHIVE_PRIVATE_H
+#define ARCHIVE_PRIVATE_H
+
+#include <sqlite3.h>
+#include "newsarc.h"
+
+/* ==== Interface to code in db.c ==== */
+
+/* Statements prepared once per handle (see Arc_db_cached). */
+enum {
+    ARC_ST_URL_LOOKUP, ARC_ST_GUID_LOOKUP, ARC_ST_HASH_LOOKUP, ARC_ST_SOURCE_FIND,
+    ARC_ST_SOURCE_ADD, ARC_ST_MAX_ID, ARC_ST_ARTICLE_INS, ARC_ST_URL_INS,
+    ARC_ST_ARTICLE_OLD, ARC_ST_VERSION_INS, ARC_ST_ARTICLE_UPD,
+    ARC_ST_MENTION_DEL, ARC_ST_EVENT_DEL, ARC_ST_ENTITY_FIND, ARC_ST_ALIAS_FIND,
+    ARC_ST_ENTITY_INS, ARC_ST_ALIAS_INS, ARC_ST_MENTION_INS, ARC_ST_EVENT_INS,
+    ARC_ST_VERSION_SEEN, ARC_ST_STORY_NEW, ARC_ST_STORY_SET, ARC_ST_STORY_REFRESH, ARC_ST_STORY_OF,
+    ARC_ST_COUNT
+};
+
+struct arc_db {
+    sqlite3 *sql;          /* the connection */
+    sqlite3_stmt *cache[ARC_ST_COUNT]; /* prepared on first use, reset after */
+    char *dir;             /* archive directory */
+    int readonly;          /* opened with ARC_OPEN_READONLY */
+    int in_txn;            /* an explicit transaction is open */
+    char errmsg[512];      /* last failure on this handle */
+    int sqlite_code;       /* SQLite's extended code of the last failure */
+};
+
+/* Record a failure message on db (printf-style) and return st. */
+arc_status_t Arc_db_error(arc_db_t *db, arc_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Record SQLite's current error on db with a context phrase; returns
+ * ARC_E_BUSY, ARC_E_READONLY, ARC_E_CORRUPT or ARC_E_DB as fits. */
+arc_status_t Arc_db_sqlerr(arc_db_t *db, const char *context);
+/* Prepare a statement; on failure records the error and returns NULL. */
+sqlite3_stmt *Arc_db_prepare(arc_db_t *db, const char *sql);
+/* The cached statement @p slot, prepared from @p sql on first use and reset
+ * with its bindings cleared; NULL (error recorded) when it cannot be
+ * prepared. The handle owns it: never finalize it. */
+sqlite3_stmt *Arc_db_cached(arc_db_t *db, int slot, const char *sql);
+/* Bind text or NULL. */
+int Arc_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* strdup that tolerates NULL */
+char *Arc_strdup(const char *s);
+
+/* ==== Interface to code in schema.c ==== */
+
+/* Create or migrate the schema inside a transaction. */
+arc_status_t Arc_schema_migrate(arc_db_t *db);
+/* Check the database is ours and not newer than us (no writes). */
+arc_status_t Arc_schema_check(arc_db_t *db);
+
+/* ==== Interface to code in query.c (the parser and planner) ==== */
+
+typedef enum {
+    ARC_QN_WORD,     /* text: one word, matched stemmed */
+    ARC_QN_PREFIX,   /* text: a word prefix (word*) */
+    ARC_QN_PHRASE,   /* text: a phrase of words */
+    ARC_QN_AND,      /* kids: all must match */
+    ARC_QN_OR,       /* kids: any must match */
+    ARC_QN_NOT,      /* kids[0]: must not match (only inside AND) */
+    ARC_QN_FIELD     /* field: name; text: value; is_phrase when quoted */
+} arc_qnode_kind_t;
+
+typedef struct arc_qnode {
+    arc_qnode_kind_t kind;
+    char *field;              /* ARC_QN_FIELD: "person", "title", ... */
+    char *text;               /* word, prefix, phrase or field value */
+    int is_phrase;            /* value was quoted */
+    struct arc_qnode **kids;
+    size_t n_kids;
+    int column;               /* 1-based column in the query text */
+} arc_qnode_t;
+
+struct arc_query {
+    arc_qnode_t *root;        /* NULL for the empty query (matches all) */
+    char *text;               /* copy of the original text */
+};
+
+/* A filter on an entity, from person:/place:/org:. */
+typedef struct arc_plan_entity {
+    arc_entity_kind_t kind;
+    char *name;
+    int column;
+} arc_plan_entity_t;
+
+/*
+ * A plan: what a query asks of the archive, split into the full-text part
+ * and the filters. Field terms are only allowed as top-level conjuncts
+ * (not under OR or -); the planner reports others as ARC_E_BAD_QUERY.
+ */
+typedef struct arc_plan {
+    char *fts;                /* FTS5 MATCH expression (quoted), or NULL */
+    int64_t since, until;     /* from date: terms (0 = open), [since, until) */
+    char **sources;           /* source: values, any of them matches */
+    size_t n_sources;
+    int64_t story;            /* story: value, 0 = any */
+    arc_plan_entity_t *entities; /* all must be mentioned */
+    size_t n_entities;
+    char *lang;               /* lang: value or NULL */
+} arc_plan_t;
+
+arc_status_t Arc_query_plan(const arc_query_t *q, arc_plan_t *plan,
+                            arc_query_error_t *err);
+void Arc_plan_clear(arc_plan_t *plan);
+
+/* ==== Interface to code in ids.c ==== */
+
+/* Article ids follow publication day so that a date range is a rowid range:
+ * id = (day + ARC_ID_DAY_BIAS) << ARC_ID_SEQ_BITS | seq. */
+#define ARC_ID_SEQ_BITS 22          /* 4,194,304 articles a day */
+#define ARC_ID_DAY_BIAS 25567       /* days from 1900-01-01 to 1970-01-01 */
+/* Smallest id of the UTC day holding t (days before 1900 share day 0). */
+int64_t Arc_id_first_of_time(int64_t t);
+
+/* ==== Interface to code in util/buf.c ==== */
+
+/* A growing string with a sticky failure flag: append freely, check
+ * `failed` once at the end (SQLite's fts5_buffer idiom). */
+typedef struct arc_buf {
+    char *data;      /* NUL-terminated, malloc'd */
+    size_t len, cap;
+    int failed;      /* an allocation failed; data is incomplete */
+} arc_buf_t;
+
+void Arc_buf_add(arc_buf_t *b, const char *s);
+void Arc_buf_addn(arc_buf_t *b, const char *s, size_t n);
+void Arc_buf_free(arc_buf_t *b);
+
+/* ==== Interface to code in util/ ==== */
+
+/* Content hash of an article: 32 hex chars of two independent 64-bit
+ * FNV-1a digests over title and body with whitespace runs collapsed and
+ * letters lower-cased, so re-flowed copies of the same text hash alike. */
+void Arc_hash_text(const char *title, const char *body, char out[33]);
+
+#endif

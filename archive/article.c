@@ -1,0 +1,501 @@
+/*
+ * article.c - storing and reading articles: deduplication by canonical URL,
+ * GUID within a source and content hash; version history on change.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "archive-private.h"
+
+/* Bodies shorter than this are not trusted to identify an article by their
+ * content alone (a feed item with only a title, "Live updates", ...). */
+#define HASH_MIN_BODY 200
+
+static int64_t
+now_utc(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static int
+empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* Host part of a canonical http(s) URL, copied into buf. */
+static const char *
+url_host(const char *canon, char *buf, size_t n)
+{
+    const char *h = strstr(canon, "://");
+    size_t i = 0;
+
+    if (!h)
+        return NULL;
+    h += 3;
+    while (h[i] && h[i] != '/' && h[i] != ':' && i + 1 < n) {
+        buf[i] = h[i];
+        i++;
+    }
+    buf[i] = '\0';
+    if (strncmp(buf, "www.", 4) == 0)
+        memmove(buf, buf + 4, i - 3);
+    return buf;
+}
+
+/* Find or create the source; sets *id. */
+static arc_status_t
+source_id(arc_db_t *db, const char *name, const char *site, int64_t *id)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_SOURCE_FIND,
+                                     "SELECT id FROM source WHERE name = ?1");
+    int rc;
+
+    if (!st)
+        return ARC_E_DB;
+    Arc_bind_text(st, 1, name);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return ARC_OK;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "looking up a source");
+    st = Arc_db_cached(db, ARC_ST_SOURCE_ADD,
+                       "INSERT INTO source(name, site, added) VALUES (?1, ?2, ?3)");
+    if (!st)
+        return ARC_E_DB;
+    Arc_bind_text(st, 1, name);
+    Arc_bind_text(st, 2, site);
+    sqlite3_bind_int64(st, 3, now_utc());
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "adding a source");
+    *id = sqlite3_last_insert_rowid(db->sql);
+    return ARC_OK;
+}
+
+/* Run a one-column lookup; *id = 0 when no row. */
+static arc_status_t
+lookup_id(arc_db_t *db, sqlite3_stmt *st, int64_t *id)
+{
+    int rc = sqlite3_step(st);
+
+    *id = 0;
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "looking up an article");
+    return ARC_OK;
+}
+
+static arc_status_t
+find_existing(arc_db_t *db, const char *canon, const char *orig, int64_t src,
+              const char *guid, const char *hash, int64_t *id)
+{
+    sqlite3_stmt *st;
+    arc_status_t s;
+
+    st = Arc_db_cached(db, ARC_ST_URL_LOOKUP,
+                       "SELECT article_id FROM article_url WHERE url = ?1");
+    if (!st)
+        return ARC_E_DB;
+    Arc_bind_text(st, 1, canon);
+    if ((s = lookup_id(db, st, id)) || *id)
+        return s;
+    if (orig && strcmp(orig, canon) != 0) {
+        st = Arc_db_cached(db, ARC_ST_URL_LOOKUP,
+                           "SELECT article_id FROM article_url WHERE url = ?1");
+        Arc_bind_text(st, 1, orig);
+        if ((s = lookup_id(db, st, id)) || *id)
+            return s;
+    }
+    if (!empty(guid)) {
+        st = Arc_db_cached(db, ARC_ST_GUID_LOOKUP,
+                           "SELECT id FROM article WHERE source_id = ?1 AND guid = ?2");
+        if (!st)
+            return ARC_E_DB;
+        sqlite3_bind_int64(st, 1, src);
+        Arc_bind_text(st, 2, guid);
+        if ((s = lookup_id(db, st, id)) || *id)
+            return s;
+    }
+    if (hash) {
+        st = Arc_db_cached(db, ARC_ST_HASH_LOOKUP,
+                           "SELECT id FROM article WHERE content_hash = ?1 ORDER BY id LIMIT 1");
+        if (!st)
+            return ARC_E_DB;
+        Arc_bind_text(st, 1, hash);
+        if ((s = lookup_id(db, st, id)) || *id)
+            return s;
+    }
+    return ARC_OK;
+}
+
+static arc_status_t
+add_url(arc_db_t *db, const char *url, int64_t id)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_URL_INS,
+        "INSERT OR IGNORE INTO article_url(url, article_id) VALUES (?1, ?2)");
+    int rc;
+
+    if (!st)
+        return ARC_E_DB;
+    Arc_bind_text(st, 1, url);
+    sqlite3_bind_int64(st, 2, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "recording a URL");
+}
+
+static int
+differs(const char *stored, const char *given)
+{
+    if (empty(given))
+        return 0; /* an empty field never erases stored text */
+    return !stored || strcmp(stored, given) != 0;
+}
+
+/* The existing article changed: keep its current text as a version, then
+ * update. Returns ARC_OK and sets *changed. */
+static arc_status_t
+update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
+                const char *hash, int *changed)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_ARTICLE_OLD,
+        "SELECT title, summary, body, content_hash, capture, version FROM article WHERE id = ?1");
+    sqlite3_stmt *ins, *upd;
+    int rc;
+
+    *changed = 0;
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return Arc_db_sqlerr(db, "reading an article");
+    }
+    if (!differs((const char *)sqlite3_column_text(st, 0), a->title) &&
+        !differs((const char *)sqlite3_column_text(st, 1), a->summary) &&
+        !differs((const char *)sqlite3_column_text(st, 2), a->body)) {
+        sqlite3_reset(st);
+        return ARC_OK;
+    }
+    /* the text an update would produce was stored before and replaced:
+     * an older copy seen again (two feeds carrying different forms of one
+     * item) is not a new version */
+    {
+        sqlite3_stmt *seen = Arc_db_cached(db, ARC_ST_VERSION_SEEN,
+            "SELECT 1 FROM article_version WHERE article_id = ?1 AND title = ?2"
+            " AND summary IS coalesce(?3, ?5) AND body IS coalesce(?4, ?6)");
+        int was_seen;
+        if (!seen) {
+            sqlite3_reset(st);
+            return ARC_E_DB;
+        }
+        sqlite3_bind_int64(seen, 1, id);
+        Arc_bind_text(seen, 2, a->title);
+        Arc_bind_text(seen, 3, empty(a->summary) ? NULL : a->summary);
+        Arc_bind_text(seen, 4, empty(a->body) ? NULL : a->body);
+        sqlite3_bind_value(seen, 5, sqlite3_column_value(st, 1));
+        sqlite3_bind_value(seen, 6, sqlite3_column_value(st, 2));
+        rc = sqlite3_step(seen);
+        was_seen = rc == SQLITE_ROW;
+        sqlite3_reset(seen);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            sqlite3_reset(st);
+            return Arc_db_sqlerr(db, "reading article versions");
+        }
+        if (was_seen) {
+            sqlite3_reset(st);
+            return ARC_OK;
+        }
+    }
+    *changed = 1;
+    ins = Arc_db_cached(db, ARC_ST_VERSION_INS,
+        "INSERT OR REPLACE INTO article_version(article_id, version, seen, title, summary,"
+        " body, content_hash, capture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!ins) {
+        sqlite3_reset(st);
+        return ARC_E_DB;
+    }
+    sqlite3_bind_int64(ins, 1, id);
+    sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 5));
+    sqlite3_bind_int64(ins, 3, now_utc());
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_value(ins, 4 + i, sqlite3_column_value(st, i));
+    rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "keeping an article version");
+
+    upd = Arc_db_cached(db, ARC_ST_ARTICLE_UPD,
+        "UPDATE article SET title = ?2, summary = coalesce(?3, summary),"
+        " body = coalesce(?4, body), content_hash = coalesce(?5, content_hash),"
+        " capture = coalesce(?6, capture), byline = coalesce(?7, byline),"
+        " updated = ?9,"
+        " version = version + 1 WHERE id = ?1");
+    if (!upd)
+        return ARC_E_DB;
+    sqlite3_bind_int64(upd, 1, id);
+    Arc_bind_text(upd, 2, a->title);
+    Arc_bind_text(upd, 3, empty(a->summary) ? NULL : a->summary);
+    Arc_bind_text(upd, 4, empty(a->body) ? NULL : a->body);
+    Arc_bind_text(upd, 5, hash);
+    Arc_bind_text(upd, 6, a->capture);
+    Arc_bind_text(upd, 7, empty(a->byline) ? NULL : a->byline);
+    /* published is never changed: the id encodes its day (ids.c) */
+    sqlite3_bind_int64(upd, 9, now_utc());
+    rc = sqlite3_step(upd);
+    sqlite3_reset(upd);
+    return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "updating an article");
+}
+
+/*
+ * A new article's id: its day in the high bits (ids.c), and within the day
+ * second_of_day * SLOTS_PER_SECOND, so that id order is publication-time
+ * order and "newest first" is a walk down the rowids. Articles of the same
+ * second take the next free slots; if a minute's slots are all taken the
+ * article goes after the day's last id (order within that day is then
+ * approximate, never wrong across days).
+ */
+#define SLOTS_PER_SECOND 48   /* 86400 * 48 < 2^22 */
+#define SLOT_WINDOW (SLOTS_PER_SECOND * 60)
+
+static arc_status_t
+max_id_between(arc_db_t *db, int64_t lo, int64_t hi, int64_t *max)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_MAX_ID,
+        "SELECT max(id) FROM article WHERE id BETWEEN ?1 AND ?2");
+    int rc;
+
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return Arc_db_sqlerr(db, "allocating an article id");
+    }
+    *max = sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return ARC_OK;
+}
+
+static arc_status_t
+next_id(arc_db_t *db, int64_t t, int64_t *id)
+{
+    int64_t day = Arc_id_first_of_time(t);
+    int64_t end = day + ((int64_t)1 << ARC_ID_SEQ_BITS) - 1;
+    int64_t sec = t - (t >= 0 ? t / 86400 : -((-t + 86399) / 86400)) * 86400;
+    int64_t target = day + 1 + sec * SLOTS_PER_SECOND;
+    int64_t max;
+    arc_status_t s;
+
+    if (target > end)
+        target = end;
+    if ((s = max_id_between(db, target, target + SLOT_WINDOW - 1, &max)))
+        return s;
+    if (!max) {
+        *id = target;
+        return ARC_OK;
+    }
+    if (max + 1 < target + SLOT_WINDOW && max + 1 <= end) {
+        *id = max + 1;
+        return ARC_OK;
+    }
+    if ((s = max_id_between(db, day, end, &max)))
+        return s;
+    *id = max + 1;
+    if (*id > end)
+        return Arc_db_error(db, ARC_E_INTERNAL,
+                            "more than %lld articles on one day",
+                            (long long)(end - day));
+    return ARC_OK;
+}
+
+arc_status_t
+arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
+                arc_put_result_t *res)
+{
+    char *canon = NULL;
+    char host[256];
+    char hash_buf[33];
+    const char *hash = NULL, *name, *site;
+    int64_t src = 0, id = 0, t, seen;
+    arc_status_t s;
+    sqlite3_stmt *st;
+    int rc, changed;
+
+    if (id_out)
+        *id_out = 0;
+    if (res)
+        *res = ARC_PUT_DUPLICATE;
+    if (db->readonly)
+        return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
+    if (empty(a->url))
+        return Arc_db_error(db, ARC_E_BAD_ARG, "article has no URL");
+    if (empty(a->title))
+        return Arc_db_error(db, ARC_E_BAD_ARG, "article has no title");
+    s = arc_url_canonicalize(a->url, &canon);
+    if (s == ARC_E_NOMEM)
+        return Arc_db_error(db, s, "out of memory");
+    if (s)
+        return Arc_db_error(db, ARC_E_BAD_ARG, "not an absolute http(s) URL: %.200s", a->url);
+
+    site = !empty(a->source_site) ? a->source_site : url_host(canon, host, sizeof host);
+    name = !empty(a->source) ? a->source : site;
+    if ((s = source_id(db, name, site, &src)))
+        goto done;
+    if (!empty(a->body) && strlen(a->body) >= HASH_MIN_BODY) {
+        Arc_hash_text(a->title, a->body, hash_buf);
+        hash = hash_buf;
+    }
+    if ((s = find_existing(db, canon, a->url, src, a->guid, hash, &id)))
+        goto done;
+
+    if (id) {
+        if ((s = update_existing(db, id, a, hash, &changed)))
+            goto done;
+        if ((s = add_url(db, canon, id)))
+            goto done;
+        if (res)
+            *res = changed ? ARC_PUT_UPDATED : ARC_PUT_DUPLICATE;
+        goto done;
+    }
+
+    seen = a->first_seen > 0 ? a->first_seen : now_utc();
+    t = a->published != ARC_TIME_NONE ? a->published : seen;
+    if ((s = next_id(db, t, &id)))
+        goto done;
+    st = Arc_db_cached(db, ARC_ST_ARTICLE_INS,
+        "INSERT INTO article(id, url, source_id, guid, title, byline, published,"
+        " published_src, first_seen, updated, lang, summary, body, content_hash, capture)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)");
+    if (!st) {
+        s = ARC_E_DB;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    Arc_bind_text(st, 2, canon);
+    sqlite3_bind_int64(st, 3, src);
+    Arc_bind_text(st, 4, empty(a->guid) ? NULL : a->guid);
+    Arc_bind_text(st, 5, a->title);
+    Arc_bind_text(st, 6, empty(a->byline) ? NULL : a->byline);
+    if (a->published != ARC_TIME_NONE)
+        sqlite3_bind_int64(st, 7, a->published);
+    Arc_bind_text(st, 8, a->published != ARC_TIME_NONE
+                             ? (a->published_src ? a->published_src : "given")
+                             : "first-seen");
+    sqlite3_bind_int64(st, 9, seen);
+    Arc_bind_text(st, 10, empty(a->lang) ? NULL : a->lang);
+    Arc_bind_text(st, 11, empty(a->summary) ? NULL : a->summary);
+    Arc_bind_text(st, 12, empty(a->body) ? NULL : a->body);
+    Arc_bind_text(st, 13, hash);
+    Arc_bind_text(st, 14, a->capture);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        s = Arc_db_sqlerr(db, "storing an article");
+        goto done;
+    }
+    if ((s = add_url(db, canon, id)))
+        goto done;
+    if (res)
+        *res = ARC_PUT_NEW;
+done:
+    if (s == ARC_OK && id_out)
+        *id_out = id;
+    free(canon);
+    return s;
+}
+
+static const char *
+col_dup(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? strdup(t) : NULL;
+}
+
+arc_status_t
+arc_article_get(arc_db_t *db, int64_t id, arc_article_t **out)
+{
+    sqlite3_stmt *st;
+    arc_article_t *a;
+    int rc;
+
+    *out = NULL;
+    st = Arc_db_prepare(db,
+        "SELECT a.id, a.url, a.guid, s.name, s.site, a.title, a.byline, a.published,"
+        " a.published_src, a.first_seen, a.updated, a.lang, a.summary, a.body,"
+        " a.content_hash, a.capture, a.story_id, a.version"
+        " FROM article a LEFT JOIN source s ON s.id = a.source_id WHERE a.id = ?1");
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return Arc_db_error(db, ARC_E_NOT_FOUND, "no article with id %lld", (long long)id);
+    }
+    if (rc != SQLITE_ROW) {
+        arc_status_t s = Arc_db_sqlerr(db, "reading an article");
+        sqlite3_finalize(st);
+        return s;
+    }
+    a = calloc(1, sizeof *a);
+    if (!a) {
+        sqlite3_finalize(st);
+        return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    }
+    a->id = sqlite3_column_int64(st, 0);
+    a->url = col_dup(st, 1);
+    a->guid = col_dup(st, 2);
+    a->source = col_dup(st, 3);
+    a->source_site = col_dup(st, 4);
+    a->title = col_dup(st, 5);
+    a->byline = col_dup(st, 6);
+    a->published = sqlite3_column_type(st, 7) == SQLITE_NULL ? ARC_TIME_NONE
+                                                             : sqlite3_column_int64(st, 7);
+    a->published_src = col_dup(st, 8);
+    a->first_seen = sqlite3_column_int64(st, 9);
+    a->updated = sqlite3_column_int64(st, 10);
+    a->lang = col_dup(st, 11);
+    a->summary = col_dup(st, 12);
+    a->body = col_dup(st, 13);
+    a->content_hash = col_dup(st, 14);
+    a->capture = col_dup(st, 15);
+    a->story = sqlite3_column_int64(st, 16);
+    a->version = sqlite3_column_int(st, 17);
+    sqlite3_finalize(st);
+    *out = a;
+    return ARC_OK;
+}
+
+void
+arc_article_destroy(arc_article_t *a)
+{
+    if (!a)
+        return;
+    free((char *)a->url);
+    free((char *)a->guid);
+    free((char *)a->source);
+    free((char *)a->source_site);
+    free((char *)a->title);
+    free((char *)a->byline);
+    free((char *)a->published_src);
+    free((char *)a->lang);
+    free((char *)a->summary);
+    free((char *)a->body);
+    free((char *)a->content_hash);
+    free((char *)a->capture);
+    free(a);
+}

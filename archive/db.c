@@ -1,0 +1,360 @@
+/*
+ * db.c - opening and closing an archive, transactions, checks, statistics.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "archive-private.h"
+
+/* mkdir -p: returns 0 or -1 with errno set. */
+static int
+make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    struct stat sb;
+
+    if (n == 0 || n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            buf[i] = c;
+        }
+    }
+    if (stat(path, &sb) != 0)
+        return -1;
+    if (!S_ISDIR(sb.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static void
+set_errmsg(char **errmsg, const char *msg)
+{
+    if (errmsg)
+        *errmsg = strdup(msg);
+}
+
+arc_status_t
+arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
+{
+    arc_db_t *db = NULL;
+    char *path = NULL;
+    char msg[1024];
+    struct stat sb;
+    arc_status_t st = ARC_OK;
+    int oflags;
+
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!dir || !*dir) {
+        set_errmsg(errmsg, "no archive directory given");
+        return ARC_E_BAD_ARG;
+    }
+    if (stat(dir, &sb) != 0) {
+        if (errno != ENOENT || !(flags & ARC_OPEN_CREATE)) {
+            snprintf(msg, sizeof msg, "%s: %s%s", dir, strerror(errno),
+                     errno == ENOENT ? " (create it with 'newsindex init')" : "");
+            set_errmsg(errmsg, msg);
+            return errno == ENOENT ? ARC_E_NOT_FOUND : ARC_E_IO;
+        }
+        if (make_dirs(dir) != 0) {
+            snprintf(msg, sizeof msg, "%s: cannot create directory: %s", dir,
+                     strerror(errno));
+            set_errmsg(errmsg, msg);
+            return ARC_E_IO;
+        }
+    } else if (!S_ISDIR(sb.st_mode)) {
+        snprintf(msg, sizeof msg, "%s: not a directory", dir);
+        set_errmsg(errmsg, msg);
+        return ARC_E_IO;
+    }
+
+    db = calloc(1, sizeof *db);
+    path = join_path(dir, "archive.db");
+    if (!db || !path || !(db->dir = strdup(dir))) {
+        st = ARC_E_NOMEM;
+        set_errmsg(errmsg, "out of memory");
+        goto fail;
+    }
+    db->readonly = (flags & ARC_OPEN_READONLY) != 0;
+
+    if (stat(path, &sb) != 0 && !(flags & ARC_OPEN_CREATE)) {
+        snprintf(msg, sizeof msg, "%s: no archive here (create it with 'newsindex init')", dir);
+        set_errmsg(errmsg, msg);
+        st = ARC_E_NOT_FOUND;
+        goto fail;
+    }
+    if (flags & ARC_OPEN_CREATE) {
+        char *warc = join_path(dir, "warc");
+        int r = warc ? make_dirs(warc) : -1;
+        free(warc);
+        if (r != 0 && !db->readonly) {
+            snprintf(msg, sizeof msg, "%s/warc: cannot create directory: %s",
+                     dir, strerror(errno));
+            set_errmsg(errmsg, msg);
+            st = ARC_E_IO;
+            goto fail;
+        }
+    }
+
+    oflags = db->readonly ? SQLITE_OPEN_READONLY
+                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK) {
+        snprintf(msg, sizeof msg, "%s: cannot open: %s", path,
+                 db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+        set_errmsg(errmsg, msg);
+        st = ARC_E_IO;
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->sql, 1);
+    sqlite3_busy_timeout(db->sql, 10000);
+
+    /* Recognise the file before anything writes to it. */
+    if ((st = Arc_schema_check(db)))
+        goto fail_msg;
+    if (!db->readonly) {
+        if (sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+            st = Arc_db_sqlerr(db, "enabling WAL");
+            goto fail_msg;
+        }
+        sqlite3_exec(db->sql, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    } else {
+        sqlite3_exec(db->sql, "PRAGMA query_only=1", NULL, NULL, NULL);
+    }
+    if (sqlite3_exec(db->sql, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK) {
+        st = Arc_db_sqlerr(db, "enabling foreign keys");
+        goto fail_msg;
+    }
+    sqlite3_exec(db->sql, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    if (db->readonly) {
+        int ver = 0;
+        sqlite3_stmt *s = Arc_db_prepare(db, "PRAGMA user_version");
+        if (s && sqlite3_step(s) == SQLITE_ROW)
+            ver = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+        if (ver == 0) {
+            snprintf(db->errmsg, sizeof db->errmsg,
+                     "%s: the archive is empty (create it with 'newsindex init')", dir);
+            st = ARC_E_NOT_FOUND;
+            goto fail_msg;
+        }
+    } else if ((st = Arc_schema_migrate(db))) {
+        goto fail_msg;
+    }
+    free(path);
+    *out = db;
+    return ARC_OK;
+
+fail_msg:
+    set_errmsg(errmsg, db->errmsg);
+fail:
+    free(path);
+    arc_db_close(db);
+    return st;
+}
+
+void
+arc_db_close(arc_db_t *db)
+{
+    if (!db)
+        return;
+    if (db->sql) {
+        for (int i = 0; i < ARC_ST_COUNT; i++)
+            sqlite3_finalize(db->cache[i]);
+        if (db->in_txn)
+            sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(db->sql);
+    }
+    free(db->dir);
+    free(db);
+}
+
+const char *
+arc_db_errmsg(const arc_db_t *db)
+{
+    return db ? db->errmsg : "no archive handle";
+}
+
+const char *
+arc_db_path(const arc_db_t *db)
+{
+    return db->dir;
+}
+
+arc_status_t
+arc_db_begin(arc_db_t *db)
+{
+    if (db->readonly)
+        return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
+    if (db->in_txn)
+        return Arc_db_error(db, ARC_E_BAD_ARG, "a transaction is already open");
+    if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return Arc_db_sqlerr(db, "starting a transaction");
+    db->in_txn = 1;
+    return ARC_OK;
+}
+
+arc_status_t
+arc_db_commit(arc_db_t *db)
+{
+    if (!db->in_txn)
+        return ARC_OK;
+    if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        arc_status_t st = Arc_db_sqlerr(db, "committing");
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+        db->in_txn = 0;
+        return st;
+    }
+    db->in_txn = 0;
+    return ARC_OK;
+}
+
+void
+arc_db_rollback(arc_db_t *db)
+{
+    if (db && db->in_txn) {
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+        db->in_txn = 0;
+    }
+}
+
+/* Append a line to a growing malloc'd buffer. */
+static void
+add_problem(char **buf, size_t *len, const char *line)
+{
+    size_t n = strlen(line);
+    char *p = realloc(*buf, *len + n + 2);
+
+    if (!p)
+        return;
+    memcpy(p + *len, line, n);
+    p[*len + n] = '\n';
+    p[*len + n + 1] = '\0';
+    *buf = p;
+    *len += n + 1;
+}
+
+arc_status_t
+arc_db_check(arc_db_t *db, char **problems)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    sqlite3_stmt *st;
+    int rc;
+
+    *problems = NULL;
+    st = Arc_db_prepare(db, "PRAGMA integrity_check");
+    if (!st)
+        return ARC_E_DB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        if (r && strcmp(r, "ok") != 0)
+            add_problem(&buf, &len, r);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        add_problem(&buf, &len, sqlite3_errmsg(db->sql));
+
+    st = Arc_db_prepare(db, "PRAGMA foreign_key_check");
+    if (!st) {
+        free(buf);
+        return ARC_E_DB;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char line[256];
+        snprintf(line, sizeof line, "foreign key violation in %s row %lld",
+                 (const char *)sqlite3_column_text(st, 0),
+                 (long long)sqlite3_column_int64(st, 1));
+        add_problem(&buf, &len, line);
+    }
+    sqlite3_finalize(st);
+
+    /* FTS5 checks the index against the content table (rank 1 = also
+     * verify it matches the external content). */
+    if (!db->readonly) {
+        st = Arc_db_prepare(db, "INSERT INTO article_fts(article_fts, rank) VALUES('integrity-check', 1)");
+        if (!st) {
+            free(buf);
+            return ARC_E_DB;
+        }
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            char line[512];
+            snprintf(line, sizeof line, "full-text index: %s", sqlite3_errmsg(db->sql));
+            add_problem(&buf, &len, line);
+        }
+        sqlite3_finalize(st);
+    }
+    *problems = buf;
+    return buf ? ARC_E_CORRUPT : ARC_OK;
+}
+
+static int64_t
+scalar(arc_db_t *db, const char *sql, int64_t dflt)
+{
+    sqlite3_stmt *st = Arc_db_prepare(db, sql);
+    int64_t v = dflt;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+arc_status_t
+arc_db_stats(arc_db_t *db, arc_stats_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->articles = scalar(db, "SELECT count(*) FROM article", 0);
+    s->sources = scalar(db, "SELECT count(*) FROM source", 0);
+    s->stories = scalar(db, "SELECT count(*) FROM story WHERE article_count > 0", 0);
+    s->entities = scalar(db, "SELECT count(*) FROM entity", 0);
+    s->mentions = scalar(db, "SELECT count(*) FROM mention", 0);
+    s->events = scalar(db, "SELECT count(*) FROM event", 0);
+    s->versions = scalar(db, "SELECT count(*) FROM article_version", 0);
+    s->first_published = scalar(db, "SELECT min(published) FROM article", ARC_TIME_NONE);
+    s->last_published = scalar(db, "SELECT max(published) FROM article", ARC_TIME_NONE);
+    s->db_bytes = scalar(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", 0);
+    s->schema_version = (int)scalar(db, "PRAGMA user_version", 0);
+    return ARC_OK;
+}
+
+char *
+arc_dir_resolve(const char *given, const char *env_dir,
+                const char *xdg_data_home, const char *home)
+{
+    if (given && *given)
+        return strdup(given);
+    if (env_dir && *env_dir)
+        return strdup(env_dir);
+    if (xdg_data_home && *xdg_data_home)
+        return join_path(xdg_data_home, "newsarchive");
+    if (home && *home)
+        return join_path(home, ".local/share/newsarchive");
+    return NULL;
+}

@@ -1,0 +1,237 @@
+/*
+ * schema.c - the archive's schema and its forward migrations.
+ *
+ * The database carries PRAGMA application_id = ARC_APPLICATION_ID so that a
+ * foreign SQLite file is recognised and refused, and PRAGMA user_version =
+ * the schema version, which only ever moves forward. Each migration runs
+ * inside one transaction together with the version bump.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "archive-private.h"
+
+#define ARC_APPLICATION_ID 0x4E415243 /* "NARC" */
+#define ARC_SCHEMA_VERSION 1
+
+int
+arc_schema_version(void)
+{
+    return ARC_SCHEMA_VERSION;
+}
+
+/*
+ * Version 1: every record kind of the design.
+ *
+ * Article ids are not AUTOINCREMENT: ids.c makes them follow publication
+ * day ((day since 1900) << 22 | sequence), so a date range is a rowid range
+ * both in `article` and in the FTS index, which FTS5 restricts cheaply.
+ *
+ * The FTS5 index is EXTERNAL-CONTENT (content='article'): the text is stored
+ * once, in `article`, and snippet()/highlight() still work because FTS5
+ * reads the text back from the content table. A contentless index would
+ * save nothing (we must keep the text anyway) and would lose snippets; a
+ * contentful one would store every body twice. Triggers keep the index in
+ * the same transaction as every insert, update and delete of an article, so
+ * no write path can make them disagree. Ranking is BM25 with the title
+ * weighted 10, the summary 3 and the body 1.
+ */
+static const char *const schema_v1[] = {
+    "CREATE TABLE source("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " site TEXT,"
+    " feed_url TEXT UNIQUE,"
+    " etag TEXT, last_modified TEXT,"
+    " last_status INTEGER, last_error TEXT,"
+    " next_due INTEGER, error_count INTEGER NOT NULL DEFAULT 0,"
+    " added INTEGER NOT NULL)",
+    "CREATE INDEX source_site ON source(site)",
+
+    "CREATE TABLE story("
+    " id INTEGER PRIMARY KEY,"
+    " title TEXT, summary TEXT,"
+    " first_date INTEGER, last_date INTEGER,"
+    " article_count INTEGER NOT NULL DEFAULT 0,"
+    " updated INTEGER)",
+
+    "CREATE TABLE article("
+    " id INTEGER PRIMARY KEY,"
+    " url TEXT NOT NULL UNIQUE,"
+    " source_id INTEGER REFERENCES source(id),"
+    " guid TEXT,"
+    " title TEXT NOT NULL, byline TEXT,"
+    " published INTEGER, published_src TEXT,"
+    " first_seen INTEGER NOT NULL, updated INTEGER NOT NULL,"
+    " lang TEXT, summary TEXT, body TEXT,"
+    " content_hash TEXT,"
+    " capture TEXT,"
+    " story_id INTEGER REFERENCES story(id) ON DELETE SET NULL,"
+    " version INTEGER NOT NULL DEFAULT 1)",
+    "CREATE UNIQUE INDEX article_guid ON article(source_id, guid) WHERE guid IS NOT NULL",
+    "CREATE INDEX article_hash ON article(content_hash) WHERE content_hash IS NOT NULL",
+    "CREATE INDEX article_story ON article(story_id) WHERE story_id IS NOT NULL",
+    "CREATE INDEX article_source ON article(source_id, id)",
+
+    /* every URL an article was seen under (canonical and original forms) */
+    "CREATE TABLE article_url("
+    " url TEXT PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE"
+    ") WITHOUT ROWID",
+    "CREATE INDEX article_url_article ON article_url(article_id)",
+
+    /* earlier versions of an article's text, kept when it changes */
+    "CREATE TABLE article_version("
+    " article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,"
+    " version INTEGER NOT NULL,"
+    " seen INTEGER NOT NULL,"
+    " title TEXT, summary TEXT, body TEXT, content_hash TEXT, capture TEXT,"
+    " PRIMARY KEY(article_id, version)) WITHOUT ROWID",
+
+    "CREATE TABLE entity("
+    " id INTEGER PRIMARY KEY,"
+    " kind INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " country TEXT, lat REAL, lon REAL,"
+    " UNIQUE(kind, name))",
+    "CREATE TABLE entity_alias("
+    " kind INTEGER NOT NULL,"
+    " alias TEXT NOT NULL COLLATE NOCASE,"
+    " entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,"
+    " PRIMARY KEY(kind, alias, entity_id)) WITHOUT ROWID",
+
+    /* (entity, article) first, so "articles mentioning X" walks the key in
+     * article-id (= date) order */
+    "CREATE TABLE mention("
+    " entity_id INTEGER NOT NULL REFERENCES entity(id),"
+    " article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,"
+    " count INTEGER NOT NULL,"
+    " first_offset INTEGER,"
+    " PRIMARY KEY(entity_id, article_id)) WITHOUT ROWID",
+    "CREATE INDEX mention_article ON mention(article_id)",
+
+    "CREATE TABLE event("
+    " id INTEGER PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,"
+    " date INTEGER NOT NULL,"
+    " granularity INTEGER NOT NULL,"
+    " text TEXT NOT NULL,"
+    " start INTEGER, end INTEGER,"
+    " from_published INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX event_date ON event(date)",
+    "CREATE INDEX event_article ON event(article_id)",
+
+    "CREATE VIRTUAL TABLE article_fts USING fts5("
+    " title, summary, body,"
+    " content='article', content_rowid='id',"
+    " tokenize='porter unicode61 remove_diacritics 2')",
+    "INSERT INTO article_fts(article_fts, rank) VALUES('rank', 'bm25(10.0, 3.0, 1.0)')",
+    "CREATE TRIGGER article_fts_ai AFTER INSERT ON article BEGIN"
+    " INSERT INTO article_fts(rowid, title, summary, body)"
+    " VALUES (new.id, new.title, new.summary, new.body); END",
+    "CREATE TRIGGER article_fts_ad AFTER DELETE ON article BEGIN"
+    " INSERT INTO article_fts(article_fts, rowid, title, summary, body)"
+    " VALUES ('delete', old.id, old.title, old.summary, old.body); END",
+    "CREATE TRIGGER article_fts_au AFTER UPDATE OF title, summary, body ON article BEGIN"
+    " INSERT INTO article_fts(article_fts, rowid, title, summary, body)"
+    " VALUES ('delete', old.id, old.title, old.summary, old.body);"
+    " INSERT INTO article_fts(rowid, title, summary, body)"
+    " VALUES (new.id, new.title, new.summary, new.body); END",
+    NULL
+};
+
+/* Migrations: migrations[v] brings the schema from version v to v+1. */
+static const char *const *const migrations[] = { schema_v1 };
+
+static arc_status_t
+pragma_int(arc_db_t *db, const char *sql, int *out)
+{
+    sqlite3_stmt *st = Arc_db_prepare(db, sql);
+
+    if (!st)
+        return Arc_db_sqlerr(db, "reading the archive header");
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        arc_status_t s = Arc_db_sqlerr(db, "reading the archive header");
+        sqlite3_finalize(st);
+        return s;
+    }
+    *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ARC_OK;
+}
+
+arc_status_t
+Arc_schema_check(arc_db_t *db)
+{
+    int app = 0, ver = 0, tables = 0;
+    arc_status_t st;
+
+    if ((st = pragma_int(db, "PRAGMA application_id", &app)))
+        return st;
+    if ((st = pragma_int(db, "PRAGMA user_version", &ver)))
+        return st;
+    if ((st = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables)))
+        return st;
+    if (app != ARC_APPLICATION_ID && (tables > 0 || ver != 0))
+        return Arc_db_error(db, ARC_E_CORRUPT,
+                            "%s/archive.db: not a newsarchive archive "
+                            "(a SQLite database of another application)",
+                            db->dir);
+    if (ver > ARC_SCHEMA_VERSION)
+        return Arc_db_error(db, ARC_E_VERSION,
+                            "%s/archive.db: schema version %d is newer than "
+                            "this program's %d; upgrade newsarchive",
+                            db->dir, ver, ARC_SCHEMA_VERSION);
+    return ARC_OK;
+}
+
+static arc_status_t
+exec(arc_db_t *db, const char *sql)
+{
+    if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return Arc_db_sqlerr(db, "migrating the schema");
+    return ARC_OK;
+}
+
+arc_status_t
+Arc_schema_migrate(arc_db_t *db)
+{
+    int ver = 0;
+    arc_status_t st;
+    char buf[64];
+
+    if ((st = Arc_schema_check(db)))
+        return st;
+    if ((st = pragma_int(db, "PRAGMA user_version", &ver)))
+        return st;
+    while (ver < ARC_SCHEMA_VERSION) {
+        const char *const *stmts = migrations[ver];
+
+        if ((st = exec(db, "BEGIN IMMEDIATE")))
+            return st;
+        /* re-read under the write lock: another process may have migrated */
+        if ((st = pragma_int(db, "PRAGMA user_version", &ver)))
+            goto fail;
+        if (ver >= ARC_SCHEMA_VERSION) {
+            exec(db, "COMMIT");
+            break;
+        }
+        stmts = migrations[ver];
+        for (size_t i = 0; stmts[i]; i++)
+            if ((st = exec(db, stmts[i])))
+                goto fail;
+        snprintf(buf, sizeof buf, "PRAGMA application_id = %d", ARC_APPLICATION_ID);
+        if ((st = exec(db, buf)))
+            goto fail;
+        snprintf(buf, sizeof buf, "PRAGMA user_version = %d", ver + 1);
+        if ((st = exec(db, buf)))
+            goto fail;
+        if ((st = exec(db, "COMMIT")))
+            goto fail;
+        ver++;
+    }
+    return ARC_OK;
+fail:
+    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
