@@ -12,7 +12,7 @@
 #include "archive-private.h"
 
 #define ARC_APPLICATION_ID 0x4E415243 /* "NARC" */
-#define ARC_SCHEMA_VERSION 1
+#define ARC_SCHEMA_VERSION 2
 
 int
 arc_schema_version(void)
@@ -140,8 +140,45 @@ static const char *const schema_v1[] = {
     NULL
 };
 
+/*
+ * Version 2: what users decide and what the fetcher remembers.
+ *  - user_decision: story merges/splits/moves and entity merges/renames as
+ *    the user asked for them, in order, so they are re-applied after a
+ *    rebuild or re-clustering (they are inputs, not derived data).
+ *  - entity_redirect: an entity id merged into another keeps resolving.
+ *  - robots: robots.txt per host for --full-text fetching.
+ *  - capture: every stored capture (WARC file and offset of the response
+ *    record) with its URI and time, so articles can be re-derived.
+ */
+static const char *const schema_v2[] = {
+    "CREATE TABLE user_decision("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"            /* 'story-merge', 'story-split', 'story-move',
+                                         'entity-merge', 'entity-rename', ... */
+    " a INTEGER, b INTEGER,"          /* the ids it names (meaning per kind) */
+    " args TEXT,"                     /* JSON with anything else (article lists, names) */
+    " created INTEGER NOT NULL)",
+    "CREATE TABLE entity_redirect("
+    " from_id INTEGER PRIMARY KEY,"
+    " to_id INTEGER NOT NULL REFERENCES entity(id))",
+    "CREATE TABLE robots("
+    " host TEXT PRIMARY KEY,"
+    " body TEXT, status INTEGER, fetched INTEGER NOT NULL)",
+    "CREATE TABLE capture("
+    " id INTEGER PRIMARY KEY,"
+    " uri TEXT NOT NULL,"
+    " file TEXT NOT NULL,"            /* path relative to the archive directory */
+    " offset INTEGER NOT NULL,"
+    " fetched INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"            /* 'feed', 'page', 'import' */
+    " status INTEGER,"
+    " source_id INTEGER REFERENCES source(id))",
+    "CREATE INDEX capture_uri ON capture(uri)",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
-static const char *const *const migrations[] = { schema_v1 };
+static const char *const *const migrations[] = { schema_v1, schema_v2 };
 
 static arc_status_t
 pragma_int(arc_db_t *db, const char *sql, int *out)

@@ -1,0 +1,28 @@
+/*
+ * cli.h - what the newsindex commands share. Each command is a function
+ * `int idx_cmd_NAME(const globals_t *g, int argc, char **argv)` (argv[0] is
+ * the command name) returning the exit status; main.c dispatches to it.
+ */
+#ifndef IDX_CLI_H
+#define IDX_CLI_H
+
+#include "newsarc.h"
+
+#define EXIT_USAGE 2
+#define EXIT_ARCHIVE 3
+#define EXIT_PARTIAL 4
+
+typedef struct globals {
+    const char *archive;  /* --archive DIR, or NULL */
+    int quiet;            /* -q */
+    int progress;         /* --progress */
+} globals_t;
+
+/* Print "newsindex: <fmt with arg>" and the --help hint; exit 2. */
+void idx_cli_usage_error(const char *fmt, const char *arg)
+    __attribute__((noreturn));
+
+/* Open the archive (ARC_OPEN_* flags) or exit 3 with the reason. */
+arc_db_t *idx_cli_open(const globals_t *g, int flags);
+
+#endif
