@@ -1,0 +1,51 @@
+/*
+ * import.h - the ingestion pipeline behind `newsindex import`: detect each
+ * input's format, parse it, and store, enrich and cluster every item.
+ */
+#ifndef IDX_IMPORT_H
+#define IDX_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "newsarc.h"
+#include "item.h"
+
+/* What one run did. */
+typedef struct idx_counts {
+    long new_articles, updated, duplicates, failed; /* articles */
+    long files, files_failed;                        /* inputs */
+} idx_counts_t;
+
+typedef struct idx_import {
+    arc_db_t *db;
+    idx_counts_t counts;
+    int progress;          /* show progress on stderr (a terminal) */
+    int quiet;             /* no per-item warnings */
+    int enrich;            /* find entities, dates and events */
+    int cluster;           /* assign stories */
+    int batch;             /* articles per transaction */
+    int in_batch;          /* articles in the open transaction */
+    double last_progress;  /* time of the last progress line */
+    const char *current;   /* input being read, for messages */
+    arc_status_t fatal;    /* a storage error that stops the run */
+    FILE *err;             /* where messages go (stderr) */
+    int log_commits;       /* after each commit, print the running counts
+                              ("committed: N new, ...") on err: what a run
+                              killed later has certainly stored */
+} idx_import_t;
+
+/* Prepare a run over an open archive. */
+void idx_import_init(idx_import_t *im, arc_db_t *db);
+
+/* Import one file or, recursively, one directory. Failures of single
+ * inputs or items are reported on im->err and counted; a storage failure
+ * sets im->fatal and returns -1. */
+int idx_import_path(idx_import_t *im, const char *path);
+
+/* Store one parsed item (already checked for item->reject). */
+int idx_import_item(idx_import_t *im, idx_item_t *item);
+
+/* Commit the open batch. Returns 0 or -1 (im->fatal set). */
+int idx_import_finish(idx_import_t *im);
+
+#endif
