@@ -25,4 +25,9 @@ void idx_cli_usage_error(const char *fmt, const char *arg)
 /* Open the archive (ARC_OPEN_* flags) or exit 3 with the reason. */
 arc_db_t *idx_cli_open(const globals_t *g, int flags);
 
+/* ---- Commands over the network (cmd_feed.c, cmd_fetch.c, cmd_inspect.c) */
+int idx_cmd_feed(const globals_t *g, int argc, char **argv);
+int idx_cmd_fetch(const globals_t *g, int argc, char **argv);
+int idx_cmd_inspect(const globals_t *g, int argc, char **argv);
+
 #endif
