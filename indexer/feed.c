@@ -10,14 +10,21 @@
  * Errors are collected per parser context (structured handler on the
  * context's own SAX table), never printed and never global.
  *
- * Before libxml2 sees the bytes, a repair pass rewrites the two mistakes
- * real feeds make most: HTML entities (&nbsp; &eacute;) that XML does not
- * define become numeric references, and a bare '&' becomes &amp;. Both are
- * reported in feed->warnings. Documents that declare their own entities
- * (<!ENTITY) or are not ASCII-compatible are left untouched.
+ * Before libxml2 sees the bytes they are decoded to UTF-8 (BOM, HTTP
+ * charset, XML declaration, UTF-16/32 detection; see "decoding"), and a
+ * repair pass rewrites the two mistakes real feeds make most: HTML
+ * entities (&nbsp; &eacute;) that XML does not define become numeric
+ * references, and a bare '&' becomes &amp;. Both are reported in
+ * feed->warnings. Documents that declare their own entities (<!ENTITY)
+ * are not repaired.
+ *
+ * Besides RSS and Atom it reads CDF (<CHANNEL HREF>), Atom drafts under
+ * other namespaces, and element names in any case (<TiTlE>).
  */
 #include "feed.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +57,10 @@
 #define NS_FEEDBURNER "http://rssnamespace.org/feedburner/ext/1.0"
 #define NS_XHTML "http://www.w3.org/1999/xhtml"
 #define NS_ITUNES "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_MEDIA "http://search.yahoo.com/mrss/"
 
-enum feed_kind { KIND_RSS, KIND_RDF, KIND_ATOM };
+/* CDF is Microsoft's Channel Definition Format (<CHANNEL HREF=...>). */
+enum feed_kind { KIND_RSS, KIND_RDF, KIND_ATOM, KIND_CDF };
 
 /* A growable string; `oom` is sticky. */
 typedef struct strbuf {
@@ -64,12 +73,15 @@ typedef struct parse_state {
     const char *name;
     enum feed_kind kind;
     int atom03;
+    const char *root_ns; /* the root element's namespace (a feed's own) */
     xmlDocPtr doc;
     strbuf_t warnings;
     int n_warnings;
     char *first_error; /* libxml2's first error message, for "not XML" */
     int first_error_line;
     char *feed_link;   /* absolute channel/feed link, base of last resort */
+    char *doc_base;    /* the document's URL (Content-Location or name) */
+    char *encoding;    /* charset the document was decoded from */
     char *feed_author; /* Atom feed-level author, inherited by entries */
 } parse_state_t;
 
@@ -247,6 +259,431 @@ static void on_xml_error(void *data, xmlErrorPtr err)
     add_warning(ps, err->line, "%s", msg);
 }
 
+/* ---- decoding ------------------------------------------------------------
+ *
+ * Every document is turned into UTF-8 before libxml2 sees it, so that one
+ * repair pass and one parser setting serve all encodings. The charset is,
+ * in order: a byte-order mark; the HTTP charset parameter (RFC 7303);
+ * the XML declaration; UTF-16/32 recognised from the zero bytes around
+ * the first '<' (XML 1.0 appendix F); UTF-8. Bytes that are not valid in
+ * the chosen charset make us try UTF-8, then windows-1252 (which reads any
+ * byte), and say so in the warnings. */
+
+enum family { FAM_BYTES, FAM_UTF16BE, FAM_UTF16LE, FAM_UTF32BE, FAM_UTF32LE };
+
+static const char *const family_names[] = {
+    "utf-8", "utf-16be", "utf-16le", "utf-32be", "utf-32le",
+};
+
+/* The code unit layout of the document, and the length of its BOM. */
+static enum family sniff_family(const unsigned char *u, size_t len,
+                                size_t *bom)
+{
+    *bom = 0;
+    if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF) {
+        *bom = 4;
+        return FAM_UTF32BE;
+    }
+    if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) {
+        *bom = 4;
+        return FAM_UTF32LE;
+    }
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+        *bom = 2;
+        return FAM_UTF16BE;
+    }
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+        *bom = 2;
+        return FAM_UTF16LE;
+    }
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        *bom = 3;
+        return FAM_BYTES;
+    }
+    if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0 && u[3] != 0)
+        return FAM_UTF32BE;
+    if (len >= 4 && u[0] != 0 && u[1] == 0 && u[2] == 0 && u[3] == 0)
+        return FAM_UTF32LE;
+    if (len >= 2 && u[0] == 0 && u[1] != 0)
+        return FAM_UTF16BE;
+    if (len >= 2 && u[0] != 0 && u[1] == 0)
+        return FAM_UTF16LE;
+    return FAM_BYTES;
+}
+
+/* The first code units of the document as ASCII ('?' for anything else),
+ * enough to read the XML declaration whatever the layout. */
+static void ascii_head(const unsigned char *u, size_t len, enum family fam,
+                       char *out, size_t cap)
+{
+    size_t unit = fam == FAM_BYTES ? 1 : (fam <= FAM_UTF16LE ? 2 : 4), o = 0;
+
+    for (size_t i = 0; i + unit <= len && o + 1 < cap; i += unit) {
+        unsigned long v = 0;
+        for (size_t k = 0; k < unit; k++) {
+            int be = fam == FAM_UTF16BE || fam == FAM_UTF32BE;
+            size_t idx = be ? k : unit - 1 - k;
+            v = (v << 8) | u[i + idx];
+        }
+        out[o++] = v > 0 && v < 0x80 ? (char)v : '?';
+    }
+    out[o] = '\0';
+}
+
+/* The encoding="..." of an XML declaration at the start of head. */
+static int declared_encoding(const char *head, char *out, size_t cap)
+{
+    const char *end, *p;
+    size_t n = 0;
+    char q;
+
+    while (*head == ' ' || *head == '\t' || *head == '\r' || *head == '\n')
+        head++;
+    if (strncmp(head, "<?xml", 5) != 0 || (end = strstr(head, "?>")) == NULL)
+        return -1;
+    for (p = head + 5; p < end; p++)
+        if (strncmp(p, "encoding", 8) == 0)
+            break;
+    if (p >= end)
+        return -1;
+    p += 8;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    if (*p++ != '=')
+        return -1;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    q = *p++;
+    if (q != '"' && q != '\'')
+        return -1;
+    while (p < end && *p != q && n + 1 < cap)
+        out[n++] = *p++;
+    out[n] = '\0';
+    return n > 0 && *p == q ? 0 : -1;
+}
+
+/* The charset parameter of a Content-Type value ("text/xml; charset=x",
+ * quoted or not, spaces around '=' allowed). */
+static int content_type_charset(const char *ct, char *out, size_t cap)
+{
+    const char *p = ct ? strchr(ct, ';') : NULL;
+    size_t n = 0;
+
+    while (p != NULL) {
+        p++;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (xmlStrncasecmp((const xmlChar *)p, (const xmlChar *)"charset", 7) == 0) {
+            const char *v = p + 7;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            if (*v == '=') {
+                v++;
+                while (*v == ' ' || *v == '\t' || *v == '"' || *v == '\'')
+                    v++;
+                while (*v && *v != ';' && *v != '"' && *v != '\'' && *v != ' ' &&
+                       n + 1 < cap)
+                    out[n++] = *v++;
+                out[n] = '\0';
+                return n > 0 ? 0 : -1;
+            }
+        }
+        p = strchr(p, ';');
+    }
+    return -1;
+}
+
+typedef struct charset_alias {
+    const char *label;
+    const char *name;
+} charset_alias_t;
+
+/* Labels feeds use, to the names we report and decode with. A name of
+ * "utf-16"/"utf-32" takes its byte order from the document. gb2312 and
+ * GBK documents are read with their superset gb18030, as browsers do. */
+static const charset_alias_t charset_aliases[] = {
+    {"utf8", "utf-8"},          {"unicode-1-1-utf-8", "utf-8"},
+    {"utf16", "utf-16"},        {"u16", "utf-16"},
+    {"ucs-2", "utf-16"},        {"iso-10646-ucs-2", "utf-16"},
+    {"unicode", "utf-16"},      {"utf32", "utf-32"},
+    {"u32", "utf-32"},          {"ucs-4", "utf-32"},
+    {"iso-10646-ucs-4", "utf-32"}, {"utf-16", "utf-16"},
+    {"utf-32", "utf-32"},       {"ascii", "us-ascii"},
+    {"iso646-us", "us-ascii"},  {"ansi_x3.4-1968", "us-ascii"},
+    {"latin1", "iso-8859-1"},   {"latin-1", "iso-8859-1"},
+    {"l1", "iso-8859-1"},       {"iso8859-1", "iso-8859-1"},
+    {"iso_8859-1", "iso-8859-1"}, {"cp1252", "windows-1252"},
+    {"x-cp1252", "windows-1252"}, {"gb2312", "gb18030"},
+    {"gbk", "gb18030"},         {"x-gbk", "gb18030"},
+    {"cp936", "gb18030"},       {"ks_c_5601-1987", "euc-kr"},
+    {"sjis", "shift_jis"},      {"x-sjis", "shift_jis"},
+};
+
+/* Lower-case, trimmed, alias-resolved charset name into out; the byte
+ * order of UTF-16/32 comes from fam. */
+static void canonical_charset(const char *label, enum family fam, char *out,
+                              size_t cap)
+{
+    size_t n = 0;
+
+    while (*label == ' ' || *label == '"' || *label == '\'')
+        label++;
+    for (; *label && *label != ' ' && *label != '"' && *label != '\'' &&
+           n + 1 < cap; label++)
+        out[n++] = (char)(*label >= 'A' && *label <= 'Z' ? *label + 32 : *label);
+    out[n] = '\0';
+    if (strncmp(out, "utf_", 4) == 0) /* "utf_16", "utf_8": Python's spelling */
+        for (char *p = out; *p; p++)
+            if (*p == '_')
+                *p = '-';
+    for (size_t k = 0; k < sizeof charset_aliases / sizeof charset_aliases[0];
+         k++) {
+        if (strcmp(out, charset_aliases[k].label) == 0) {
+            snprintf(out, cap, "%s", charset_aliases[k].name);
+            break;
+        }
+    }
+    if (strcmp(out, "utf-16") == 0)
+        snprintf(out, cap, "%s", fam == FAM_UTF16LE ? "utf-16le" : "utf-16be");
+    else if (strcmp(out, "utf-32") == 0)
+        snprintf(out, cap, "%s", fam == FAM_UTF32LE ? "utf-32le" : "utf-32be");
+}
+
+/* Is the charset name one of the layout's own (or, for byte layouts, not a
+ * 16/32-bit one)? */
+static int fits_family(const char *name, enum family fam)
+{
+    int wide = strncmp(name, "utf-16", 6) == 0 || strncmp(name, "utf-32", 6) == 0;
+    if (fam == FAM_BYTES)
+        return !wide;
+    return strcmp(name, family_names[fam]) == 0;
+}
+
+/* Length of the valid UTF-8 sequence at u[0..avail), 0 when invalid. */
+static size_t utf8_length(const unsigned char *u, size_t avail)
+{
+    size_t need;
+
+    if (u[0] < 0x80)
+        return 1;
+    if (u[0] >= 0xC2 && u[0] <= 0xDF)
+        need = 2;
+    else if (u[0] >= 0xE0 && u[0] <= 0xEF)
+        need = 3;
+    else if (u[0] >= 0xF0 && u[0] <= 0xF4)
+        need = 4;
+    else
+        return 0;
+    if (avail < need)
+        return 0;
+    for (size_t k = 1; k < need; k++)
+        if ((u[k] & 0xC0) != 0x80)
+            return 0;
+    if (need == 3 && ((u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] >= 0xA0)))
+        return 0;
+    if (need == 4 && ((u[0] == 0xF0 && u[1] < 0x90) || (u[0] == 0xF4 && u[1] >= 0x90)))
+        return 0;
+    return need;
+}
+
+static int valid_utf8(const char *s, size_t len, int *non_ascii)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    *non_ascii = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_length(u + i, len - i);
+        if (n == 0)
+            return 0;
+        if (n > 1)
+            *non_ascii = 1;
+        i += n;
+    }
+    return 1;
+}
+
+/* iconv len bytes from charset to UTF-8 (NUL-terminated, malloc'd).
+ * A sequence the charset does not have becomes U+FFFD (`unit` bytes are
+ * skipped) and counts in *bad. NULL when iconv does not know the charset
+ * or memory ran out. */
+static char *iconv_to_utf8(const char *buf, size_t len, const char *charset,
+                           size_t unit, size_t *out_len, size_t *bad)
+{
+    iconv_t cd;
+    size_t cap = len * 2 + 64, left = len, room;
+    char *out, *in = (char *)buf, *w;
+
+    *bad = 0;
+    cd = iconv_open("UTF-8", strcmp(charset, "us-ascii") == 0 ? "ASCII" : charset);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    out = malloc(cap);
+    if (out == NULL) {
+        iconv_close(cd);
+        return NULL;
+    }
+    w = out;
+    room = cap - 1;
+    while (left > 0) {
+        if (iconv(cd, &in, &left, &w, &room) != (size_t)-1)
+            continue;
+        if (errno == E2BIG || (errno == EILSEQ && room < 3)) {
+            size_t used = (size_t)(w - out);
+            char *nb = realloc(out, cap * 2);
+            if (nb == NULL) {
+                free(out);
+                iconv_close(cd);
+                return NULL;
+            }
+            out = nb;
+            cap *= 2;
+            w = out + used;
+            room = cap - 1 - used;
+            continue;
+        }
+        if (errno != EILSEQ)
+            break; /* EINVAL: a sequence cut off at the end */
+        memcpy(w, "\xEF\xBF\xBD", 3);
+        w += 3;
+        room -= 3;
+        (*bad)++;
+        if (left <= unit) {
+            left = 0;
+            break;
+        }
+        in += unit;
+        left -= unit;
+        iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    if (left > 0)
+        (*bad)++;
+    iconv_close(cd);
+    *w = '\0';
+    *out_len = (size_t)(w - out);
+    return out;
+}
+
+/* UTF-8 as it is, except bytes that start no valid sequence: those are
+ * read as ISO-8859-1 code points, and since idx_item_text later reads the
+ * C1 range 0x80-0x9F as windows-1252, such a byte ends up as the
+ * windows-1252 character it stands for (a stray 0x92 pasted into a UTF-8
+ * feed becomes the apostrophe it was). Counts those bytes in *bad and the
+ * valid multi-byte sequences in *multi. */
+static char *utf8_mixed(const char *buf, size_t len, size_t *out_len,
+                        size_t *bad, size_t *multi)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    char *out = malloc(len * 2 + 1);
+    size_t o = 0;
+
+    *bad = *multi = 0;
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_length(u + i, len - i);
+        if (n == 0) {
+            out[o++] = (char)(0xC0 | (u[i] >> 6));
+            out[o++] = (char)(0x80 | (u[i] & 0x3F));
+            (*bad)++;
+            i++;
+            continue;
+        }
+        if (n > 1)
+            (*multi)++;
+        memcpy(out + o, u + i, n);
+        o += n;
+        i += n;
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}
+
+static int single_byte_western(const char *name)
+{
+    return strcmp(name, "us-ascii") == 0 || strcmp(name, "iso-8859-1") == 0 ||
+           strcmp(name, "windows-1252") == 0;
+}
+
+/* Decode buf to UTF-8 (BOM removed) into *out (malloc'd) and set
+ * ps->encoding to the charset used. Returns 0, or -1 when out of memory. */
+static int decode_document(parse_state_t *ps, const char *buf, size_t len,
+                           const char *content_type, char **out,
+                           size_t *out_len)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    char head[512], label[64], declared[64] = "", http[64] = "", chosen[64];
+    size_t bom, bad = 0, multi = 0;
+    enum family fam = sniff_family(u, len, &bom);
+    int non_ascii = 0, utf8_ok;
+    char *r = NULL;
+
+    ascii_head(u + bom, len - bom, fam, head, sizeof head);
+    if (declared_encoding(head, label, sizeof label) == 0)
+        canonical_charset(label, fam, declared, sizeof declared);
+    if (content_type_charset(content_type, label, sizeof label) == 0)
+        canonical_charset(label, fam, http, sizeof http);
+    buf += bom;
+    len -= bom;
+    utf8_ok = fam == FAM_BYTES && valid_utf8(buf, len, &non_ascii);
+
+    if (bom > 0)
+        snprintf(chosen, sizeof chosen, "%s", family_names[fam]);
+    else if (http[0] && fits_family(http, fam))
+        snprintf(chosen, sizeof chosen, "%s", http);
+    else if (declared[0] && fits_family(declared, fam))
+        snprintf(chosen, sizeof chosen, "%s", declared);
+    else
+        snprintf(chosen, sizeof chosen, "%s", family_names[fam]);
+    if (declared[0] && !fits_family(declared, fam) && bom == 0)
+        add_warning(ps, 0, "the document says %s but is written in %s", declared,
+                    family_names[fam]);
+    /* a server's western default over a document that says, and is, UTF-8 */
+    if (bom == 0 && http[0] && single_byte_western(http) &&
+        strcmp(declared, "utf-8") == 0 && utf8_ok && non_ascii) {
+        add_warning(ps, 0, "Content-Type says %s, the document is UTF-8", http);
+        snprintf(chosen, sizeof chosen, "utf-8");
+    }
+
+    if (strcmp(chosen, "utf-8") != 0) {
+        size_t unit = fam == FAM_BYTES ? 1 : (fam <= FAM_UTF16LE ? 2 : 4);
+        r = iconv_to_utf8(buf, len, chosen, unit, out_len, &bad);
+        if (r != NULL && (bad == 0 || fam != FAM_BYTES)) {
+            if (bad > 0)
+                add_warning(ps, 0, "%zu sequences not valid in %s replaced", bad,
+                            chosen);
+            goto found;
+        }
+        free(r);
+        r = NULL;
+        add_warning(ps, 0, bad ? "not valid %s, read as utf-8"
+                               : "unknown encoding '%s', read as utf-8",
+                    chosen);
+        snprintf(chosen, sizeof chosen, "utf-8");
+    }
+    r = utf8_mixed(buf, len, out_len, &bad, &multi);
+    if (r != NULL && bad > 0) {
+        if (multi == 0) {
+            add_warning(ps, 0, "not UTF-8, read as windows-1252");
+            snprintf(chosen, sizeof chosen, "windows-1252");
+        } else {
+            add_warning(ps, 0, "%zu bytes not valid in UTF-8 read as windows-1252",
+                        bad);
+        }
+    }
+found:
+    if (r == NULL)
+        return -1;
+    /* a BOM iconv kept, or a second one */
+    if (*out_len >= 3 && memcmp(r, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(r, r + 3, *out_len - 2);
+        *out_len -= 3;
+    }
+    ps->encoding = strdup(chosen);
+    *out = r;
+    return ps->encoding == NULL ? -1 : 0;
+}
+
 /* ---- repair pass ------------------------------------------------------- */
 
 static int is_name_byte(unsigned char c, int first)
@@ -419,17 +856,24 @@ static const char *ns_of(const xmlNode *n)
 }
 
 /* Is the element in the feed's own vocabulary (RSS or Atom)? */
+static int same_ns(const char *a, const char *b)
+{
+    return xmlStrcasecmp((const xmlChar *)a, (const xmlChar *)b) == 0;
+}
+
 static int in_core(const parse_state_t *ps, const xmlNode *n)
 {
     const char *href = ns_of(n);
     if (href == NULL)
         return 1;
+    if (ps->root_ns != NULL && ps->kind == KIND_ATOM && same_ns(href, ps->root_ns))
+        return 1;
     if (ps->kind == KIND_ATOM)
-        return strcmp(href, NS_ATOM10) == 0 || strcmp(href, NS_ATOM03) == 0;
-    return strcmp(href, NS_RSS10) == 0 || strcmp(href, NS_RSS090) == 0 ||
-           strcmp(href, "http://backend.userland.com/rss2") == 0 ||
-           strcmp(href, "http://backend.userland.com/rss") == 0 ||
-           strcmp(href, "http://blogs.law.harvard.edu/tech/rss") == 0;
+        return same_ns(href, NS_ATOM10) || same_ns(href, NS_ATOM03);
+    return same_ns(href, NS_RSS10) || same_ns(href, NS_RSS090) ||
+           same_ns(href, "http://backend.userland.com/rss2") ||
+           same_ns(href, "http://backend.userland.com/rss") ||
+           same_ns(href, "http://blogs.law.harvard.edu/tech/rss");
 }
 
 /* ns NULL: the feed's own vocabulary. */
@@ -437,13 +881,14 @@ static int is_el(const parse_state_t *ps, const xmlNode *n, const char *ns,
                  const char *local)
 {
     const char *href;
+    /* element names compare without case (<TiTlE>, CDF's <ITEM>) */
     if (n == NULL || n->type != XML_ELEMENT_NODE ||
-        strcmp((const char *)n->name, local) != 0)
+        xmlStrcasecmp(n->name, (const xmlChar *)local) != 0)
         return 0;
     if (ns == NULL)
         return in_core(ps, n);
     href = ns_of(n);
-    return href != NULL && strcmp(href, ns) == 0;
+    return href != NULL && same_ns(href, ns);
 }
 
 static xmlNode *child_el(const parse_state_t *ps, const xmlNode *parent,
@@ -455,10 +900,17 @@ static xmlNode *child_el(const parse_state_t *ps, const xmlNode *parent,
     return NULL;
 }
 
-/* The attribute without namespace, or NULL; caller xmlFree()s. */
+/* The attribute without namespace (name compared without case when no
+ * exact match: CDF writes HREF), or NULL; caller xmlFree()s. */
 static char *attr(xmlNode *n, const char *name)
 {
-    return (char *)xmlGetNoNsProp(n, (const xmlChar *)name);
+    char *v = (char *)xmlGetNoNsProp(n, (const xmlChar *)name);
+    if (v != NULL)
+        return v;
+    for (xmlAttr *a = n->properties; a != NULL; a = a->next)
+        if (a->ns == NULL && xmlStrcasecmp(a->name, (const xmlChar *)name) == 0)
+            return (char *)xmlNodeGetContent((xmlNode *)a);
+    return NULL;
 }
 
 static int attr_is(xmlNode *n, const char *name, const char *value)
@@ -585,6 +1037,8 @@ static char *xhtml_text(parse_state_t *ps, xmlNode *n)
     return t;
 }
 
+/* The base64 payload of n as text: as_html > 0 read as HTML, 0 as plain
+ * text, < 0 as plain text only if it is text at all. */
 static char *base64_text(parse_state_t *ps, xmlNode *n, int as_html)
 {
     static const char alphabet[] =
@@ -614,7 +1068,23 @@ static char *base64_text(parse_state_t *ps, xmlNode *n, int as_html)
     }
     out[o] = '\0';
     free(raw);
-    if (as_html) {
+    if (as_html < 0) {
+        /* a payload of another media type: text only when it reads as
+         * text (valid UTF-8 without control characters), else nothing */
+        int ascii;
+        for (size_t i = 0; i < o; i++) {
+            unsigned char c = (unsigned char)out[i];
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+                free(out);
+                return NULL;
+            }
+        }
+        if (!valid_utf8(out, o, &ascii)) {
+            free(out);
+            return NULL;
+        }
+    }
+    if (as_html > 0) {
         t = html_string_to_text(out);
         free(out);
         return t;
@@ -624,7 +1094,8 @@ static char *base64_text(parse_state_t *ps, xmlNode *n, int as_html)
     return t;
 }
 
-enum construct { TEXT_PLAIN, TEXT_HTML, TEXT_XHTML, TEXT_NONE };
+/* TEXT_OTHER: another media type, base64-encoded (RFC 4287 4.1.3.3). */
+enum construct { TEXT_PLAIN, TEXT_HTML, TEXT_XHTML, TEXT_OTHER, TEXT_NONE };
 
 /* How an Atom text construct (1.0 type=, 0.3 type= + mode=) is encoded. */
 static enum construct atom_construct(xmlNode *n, int *base64)
@@ -649,7 +1120,7 @@ static enum construct atom_construct(xmlNode *n, int *base64)
     } else if (strstr(type, "xml") != NULL) {
         c = TEXT_XHTML; /* any XML payload: read its markup as text */
     } else {
-        c = TEXT_NONE; /* images, binaries */
+        c = TEXT_OTHER; /* images, binaries, octet streams: base64 */
     }
     if (mode != NULL && strcmp(mode, "xml") == 0 && c == TEXT_PLAIN)
         c = TEXT_XHTML;
@@ -674,6 +1145,11 @@ static char *atom_text(parse_state_t *ps, xmlNode *n, int keep_lines)
         return xhtml_text(ps, n);
     case TEXT_PLAIN:
         t = b64 ? base64_text(ps, n, 0) : plain_text(ps, n);
+        if (!keep_lines)
+            collapse_spaces(t);
+        return t;
+    case TEXT_OTHER:
+        t = base64_text(ps, n, -1);
         if (!keep_lines)
             collapse_spaces(t);
         return t;
@@ -705,6 +1181,8 @@ static char *title_of(parse_state_t *ps, xmlNode *parent)
 
     if (n == NULL && ps->kind != KIND_ATOM)
         n = child_el(ps, parent, NS_DC, "title");
+    if (n == NULL && ps->kind != KIND_ATOM)
+        n = child_el(ps, parent, NS_MEDIA, "title");
     if (ps->kind == KIND_ATOM) {
         t = atom_text(ps, n, 0);
         collapse_spaces(t);
@@ -715,33 +1193,27 @@ static char *title_of(parse_state_t *ps, xmlNode *parent)
 
 /* ---- links ------------------------------------------------------------- */
 
-/* Resolve href against the xml:base in scope at n, else the feed link,
- * else the document name. Returns malloc'd, or NULL. */
+/* Resolve href against the xml:base in scope at n (itself resolved
+ * against the document), else the document's URL, else the feed's link.
+ * Returns malloc'd, or NULL. */
 static char *resolve(parse_state_t *ps, xmlNode *n, const char *href)
 {
-    xmlChar *base, *abs = NULL;
+    xmlChar *base, *abs = NULL, *full_base = NULL;
+    const char *outer = ps->doc_base ? ps->doc_base : ps->feed_link;
+    const xmlChar *use;
     char *clean, *r;
 
     clean = idx_item_text(href, strlen(href));
     if (clean == NULL)
         return NULL;
     base = xmlNodeGetBase(ps->doc, n);
-    if (base != NULL)
-        abs = xmlBuildURI((const xmlChar *)clean, base);
-    else if (ps->feed_link != NULL)
-        abs = xmlBuildURI((const xmlChar *)clean,
-                          (const xmlChar *)ps->feed_link);
-    else if (is_http_url(ps->name))
-        abs = xmlBuildURI((const xmlChar *)clean, (const xmlChar *)ps->name);
+    if (base != NULL && !has_scheme((const char *)base) && outer != NULL)
+        full_base = xmlBuildURI(base, (const xmlChar *)outer);
+    use = full_base ? full_base : base ? base : (const xmlChar *)outer;
+    if (use != NULL)
+        abs = xmlBuildURI((const xmlChar *)clean, use);
     xmlFree(base);
-    if (abs != NULL && ps->feed_link != NULL && !has_scheme((char *)abs)) {
-        /* a relative xml:base: resolve the result against the feed */
-        xmlChar *again = xmlBuildURI(abs, (const xmlChar *)ps->feed_link);
-        if (again != NULL) {
-            xmlFree(abs);
-            abs = again;
-        }
-    }
+    xmlFree(full_base);
     if (abs == NULL)
         return clean;
     free(clean);
@@ -759,6 +1231,8 @@ static int is_alternate_rel(xmlNode *link)
     return r;
 }
 
+static char *element_link(parse_state_t *ps, xmlNode *n);
+
 /* The alternate link among parent's <link> elements of namespace ns
  * (NULL: the feed's own), preferring an HTML one. */
 static char *atom_alternate(parse_state_t *ps, xmlNode *parent, const char *ns)
@@ -772,9 +1246,8 @@ static char *atom_alternate(parse_state_t *ps, xmlNode *parent, const char *ns)
         if (!is_el(ps, c, ns, "link") || !is_alternate_rel(c))
             continue;
         href = attr(c, "href");
-        if (href == NULL) {
+        if (href == NULL && c->children == NULL)
             continue;
-        }
         xmlFree(href);
         type = attr(c, "type");
         html = type == NULL || strstr(type, "html") != NULL;
@@ -788,6 +1261,8 @@ static char *atom_alternate(parse_state_t *ps, xmlNode *parent, const char *ns)
     if (best == NULL)
         return NULL;
     href = attr(best, "href");
+    if (href == NULL) /* early Atom 0.3: <link rel="alternate">URL</link> */
+        return element_link(ps, best);
     r = resolve(ps, best, href);
     xmlFree(href);
     return r;
@@ -811,6 +1286,12 @@ static char *link_of(parse_state_t *ps, xmlNode *parent)
     char *l;
     if (ps->kind == KIND_ATOM)
         return atom_alternate(ps, parent, NULL);
+    if (ps->kind == KIND_CDF) {
+        char *href = attr(parent, "href");
+        l = href ? resolve(ps, parent, href) : NULL;
+        xmlFree(href);
+        return l;
+    }
     l = element_link(ps, child_el(ps, parent, NULL, "link"));
     if (l == NULL)
         l = atom_alternate(ps, parent, NS_ATOM10);
@@ -944,6 +1425,15 @@ static void date_of(parse_state_t *ps, xmlNode *item, idx_item_t *it)
     size_t n = ps->kind == KIND_ATOM ? sizeof atom_dates / sizeof atom_dates[0]
                                      : sizeof rss_dates / sizeof rss_dates[0];
 
+    if (ps->kind == KIND_CDF) { /* <ITEM LASTMOD="2004-04-06T23:05:43-05:00"> */
+        char *v = attr(item, "lastmod");
+        it->published_raw = v ? idx_item_text(v, strlen(v)) : NULL;
+        xmlFree(v);
+        if (it->published_raw == NULL ||
+            idx_date_parse(it->published_raw, &it->published) != 0)
+            it->published = INT64_MIN;
+        return;
+    }
     for (size_t k = 0; k < n; k++) {
         xmlNode *d = child_el(ps, item, list[k].ns, list[k].local);
         char *raw = d ? plain_text(ps, d) : NULL;
@@ -1006,6 +1496,14 @@ static char *derive_title(const char *text)
 
 /* ---- items --------------------------------------------------------------- */
 
+static int has_element_child(const xmlNode *n)
+{
+    for (const xmlNode *c = n->children; c != NULL; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return 1;
+    return 0;
+}
+
 static char *body_of(parse_state_t *ps, xmlNode *item)
 {
     xmlNode *n;
@@ -1025,8 +1523,12 @@ static char *body_of(parse_state_t *ps, xmlNode *item)
     if (n != NULL)
         return html_text(ps, n);
     n = child_el(ps, item, NS_XHTML, "body");
+    if (n == NULL) /* <body> without namespace, and the old <fullitem> */
+        n = child_el(ps, item, NULL, "body");
+    if (n == NULL)
+        n = child_el(ps, item, NULL, "fullitem");
     if (n != NULL)
-        return xhtml_text(ps, n);
+        return has_element_child(n) ? xhtml_text(ps, n) : html_text(ps, n);
     n = child_el(ps, item, NS_ATOM10, "content");
     return n ? atom_text(ps, n, 1) : NULL;
 }
@@ -1036,7 +1538,7 @@ static char *summary_of(parse_state_t *ps, xmlNode *item)
     xmlNode *n;
     if (ps->kind == KIND_ATOM)
         return atom_text(ps, child_el(ps, item, NULL, "summary"), 1);
-    n = child_el(ps, item, NULL, "description");
+    n = child_el(ps, item, NULL, ps->kind == KIND_CDF ? "abstract" : "description");
     if (n == NULL)
         n = child_el(ps, item, NS_DC, "description");
     if (n != NULL)
@@ -1055,8 +1557,21 @@ static char *guid_of(parse_state_t *ps, xmlNode *item, int *permalink)
 
     *permalink = 0;
     if (ps->kind == KIND_ATOM) {
-        g = plain_text(ps, child_el(ps, item, NULL, "id"));
+        n = child_el(ps, item, NULL, "id");
+        g = plain_text(ps, n);
         collapse_spaces(g);
+        /* An id written as a path ("/2025/12/post") is a relative IRI:
+         * it names the entry at the document's base (RFC 4287 2). Other
+         * scheme-less ids are opaque and kept as they are. */
+        if (g != NULL && g[0] == '/' && g[1] != '/') {
+            char *abs = resolve(ps, n, g);
+            if (abs != NULL && has_scheme(abs)) {
+                free(g);
+                g = abs;
+            } else {
+                free(abs);
+            }
+        }
         return g;
     }
     n = child_el(ps, item, NULL, "guid");
@@ -1156,6 +1671,8 @@ static char *format_name(parse_state_t *ps, xmlNode *root, xmlNode *channel)
         r = strdup(href && strcmp(href, NS_RSS090) == 0 ? "rss0.90" : "rss1.0");
     } else if (ps->kind == KIND_ATOM) {
         r = strdup(ps->atom03 ? "atom0.3" : "atom1.0");
+    } else if (ps->kind == KIND_CDF) {
+        r = strdup("cdf");
     } else if (version != NULL && strlen(version) < 16) {
         r = dup_printf("rss%s", version);
     } else {
@@ -1171,7 +1688,7 @@ static int fill_feed(parse_state_t *ps, xmlNode *root, idx_feed_t *f)
     size_t cap = 0;
     int rc = 0;
 
-    if (ps->kind != KIND_ATOM)
+    if (ps->kind == KIND_RSS || ps->kind == KIND_RDF)
         channel = child_el(ps, root, NULL, "channel");
     f->format = format_name(ps, root, channel);
     if (channel != NULL) {
@@ -1195,7 +1712,7 @@ static int fill_feed(parse_state_t *ps, xmlNode *root, idx_feed_t *f)
     } else {
         /* RSS 1.0 keeps items beside the channel; some 0.9x feeds too. */
         rc = parse_items(ps, f, channel, "item", &cap);
-        if (rc == 0)
+        if (rc == 0 && channel != root)
             rc = parse_items(ps, f, root, "item", &cap);
     }
     return rc;
@@ -1206,18 +1723,24 @@ static int classify_root(parse_state_t *ps, xmlNode *root)
     const char *href = ns_of(root);
     const char *name = (const char *)root->name;
 
-    if (strcmp(name, "rss") == 0) {
+    ps->root_ns = href;
+    if (xmlStrcasecmp((const xmlChar *)name, (const xmlChar *)"rss") == 0) {
         ps->kind = KIND_RSS;
     } else if (strcmp(name, "RDF") == 0) {
         ps->kind = KIND_RDF;
     } else if (strcmp(name, "feed") == 0 &&
-               (href == NULL || strcmp(href, NS_ATOM10) == 0 ||
-                strcmp(href, NS_ATOM03) == 0)) {
+               (href == NULL || same_ns(href, NS_ATOM10) || same_ns(href, NS_ATOM03) ||
+                xmlHasProp(root, (const xmlChar *)"version") != NULL)) {
+        /* Atom, or one of its pre-standard drafts (echo, necho...) under
+         * another namespace: those always wrote a version attribute */
         ps->kind = KIND_ATOM;
-        if (href != NULL)
-            ps->atom03 = strcmp(href, NS_ATOM03) == 0;
+        if (href != NULL && (same_ns(href, NS_ATOM10) || same_ns(href, NS_ATOM03)))
+            ps->atom03 = same_ns(href, NS_ATOM03);
         else
-            ps->atom03 = attr_is(root, "version", "0.3");
+            ps->atom03 = attr_is(root, "version", "0.3") || href != NULL;
+    } else if (xmlStrcasecmp((const xmlChar *)name, (const xmlChar *)"channel") == 0 &&
+               href == NULL) {
+        ps->kind = KIND_CDF;
     } else {
         return -1;
     }
@@ -1244,18 +1767,60 @@ void idx_feed_free(idx_feed_t *f)
     free(f->link);
     free(f->lang);
     free(f->warnings);
+    free(f->encoding);
     free(f);
+}
+
+/* Is the Content-Type's media type one a feed may be served as? */
+static int xml_media_type(const char *ct)
+{
+    size_t n = strcspn(ct, "; \t");
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (xmlStrncasecmp((const xmlChar *)ct + i, (const xmlChar *)"xml", 3) == 0)
+            return 1;
+    return n == 0;
+}
+
+/* The document's URL: Content-Location resolved against the name, when it
+ * is an http(s) URL (a javascript: or other scheme is ignored), else the
+ * name when that is one. */
+static char *document_base(const char *name, const idx_feed_http_t *http)
+{
+    const char *loc = http ? http->content_location : NULL;
+    xmlChar *abs = NULL;
+    char *r;
+
+    if (loc != NULL && *loc != '\0') {
+        if (is_http_url(name))
+            abs = xmlBuildURI((const xmlChar *)loc, (const xmlChar *)name);
+        else if (is_http_url(loc))
+            abs = xmlStrdup((const xmlChar *)loc);
+        if (abs != NULL && is_http_url((const char *)abs)) {
+            r = strdup((const char *)abs);
+            xmlFree(abs);
+            return r;
+        }
+        xmlFree(abs);
+    }
+    return is_http_url(name) ? strdup(name) : NULL;
 }
 
 int idx_feed_parse(const char *buf, size_t len, const char *name,
                    idx_feed_t **out, char **errmsg)
 {
+    return idx_feed_parse_http(buf, len, name, NULL, out, errmsg);
+}
+
+int idx_feed_parse_http(const char *buf, size_t len, const char *name,
+                        const idx_feed_http_t *http, idx_feed_t **out,
+                        char **errmsg)
+{
     parse_state_t ps;
     xmlParserCtxtPtr ctxt = NULL;
     xmlNode *root;
     idx_feed_t *f = NULL;
-    char *repaired = NULL;
-    size_t repaired_len = 0;
+    char *repaired = NULL, *decoded = NULL;
+    size_t repaired_len = 0, decoded_len = 0;
     char *err = NULL;
     int rc = -1;
 
@@ -1274,6 +1839,16 @@ int idx_feed_parse(const char *buf, size_t len, const char *name,
         err = dup_printf("%s: empty document", ps.name);
         goto done;
     }
+    if (http != NULL && http->content_type != NULL &&
+        !xml_media_type(http->content_type))
+        add_warning(&ps, 0, "served as %.*s, read as XML",
+                    (int)strcspn(http->content_type, "; \t"), http->content_type);
+    if (decode_document(&ps, buf, len, http ? http->content_type : NULL,
+                        &decoded, &decoded_len) != 0)
+        goto oom;
+    buf = decoded;
+    len = decoded_len;
+    ps.doc_base = document_base(ps.name, http);
     if (repair_document(&ps, buf, len, &repaired, &repaired_len) != 0)
         goto oom;
     ctxt = xmlNewParserCtxt();
@@ -1282,9 +1857,9 @@ int idx_feed_parse(const char *buf, size_t len, const char *name,
     ctxt->_private = &ps;
     ctxt->sax->serror = on_xml_error;
     ps.doc = xmlCtxtReadMemory(ctxt, repaired ? repaired : buf,
-                               (int)(repaired ? repaired_len : len), NULL, NULL,
+                               (int)(repaired ? repaired_len : len), NULL, "UTF-8",
                                XML_PARSE_NONET | XML_PARSE_RECOVER |
-                                   XML_PARSE_NOCDATA);
+                                   XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC);
     root = ps.doc ? xmlDocGetRootElement(ps.doc) : NULL;
     if (root == NULL) {
         if (ps.first_error != NULL)
@@ -1306,6 +1881,16 @@ int idx_feed_parse(const char *buf, size_t len, const char *name,
     f = calloc(1, sizeof *f);
     if (f == NULL || fill_feed(&ps, root, f) != 0)
         goto oom;
+    if (f->lang == NULL && http != NULL && http->content_language != NULL) {
+        f->lang = idx_item_text(http->content_language,
+                                strcspn(http->content_language, ","));
+        normalise_lang(f->lang);
+        for (size_t i = 0; i < f->n_items; i++)
+            if (f->items[i].lang == NULL && f->lang != NULL)
+                f->items[i].lang = strdup(f->lang);
+    }
+    f->encoding = ps.encoding;
+    ps.encoding = NULL;
     if (ps.n_warnings > FEED_MAX_WARNINGS)
         sb_addf(&ps.warnings, "; and %d more", ps.n_warnings - FEED_MAX_WARNINGS);
     if (ps.warnings.oom)
@@ -1328,6 +1913,9 @@ done:
     if (ctxt != NULL)
         xmlFreeParserCtxt(ctxt);
     free(repaired);
+    free(decoded);
+    free(ps.encoding);
+    free(ps.doc_base);
     free(ps.warnings.p);
     free(ps.first_error);
     free(ps.feed_link);

@@ -17,6 +17,8 @@ typedef struct idx_feed {
     idx_item_t *items;   /* n_items items, in document order */
     size_t n_items;
     char *warnings;      /* what recovery dropped ("undefined entity at line 3"), or NULL */
+    char *encoding;      /* the charset the bytes were decoded from, lower
+                            case ("utf-8", "windows-1252", "utf-16le") */
 } idx_feed_t;
 
 /*
@@ -33,6 +35,29 @@ typedef struct idx_feed {
 int idx_feed_parse(const char *buf, size_t len, const char *name,
                    idx_feed_t **out, char **errmsg);
 void idx_feed_free(idx_feed_t *f);
+
+/* What the HTTP response said about a feed document; every member may be
+ * NULL. The strings are only read during the call. */
+typedef struct idx_feed_http {
+    const char *content_type;     /* Content-Type value; its charset
+                                     parameter decides the encoding (RFC
+                                     7303), after a byte-order mark */
+    const char *content_location; /* Content-Location: the document's own
+                                     URL, the base of relative links */
+    const char *content_language; /* Content-Language: the language of a
+                                     feed that declares none */
+} idx_feed_http_t;
+
+/*
+ * idx_feed_parse for a document fetched over HTTP: the same contract, plus
+ *   http  IN  the response's headers (NULL: none, the same as
+ *             idx_feed_parse)
+ * name should then be the URL the document was fetched from.
+ * A Content-Type that is not an XML or feed type is reported in warnings.
+ */
+int idx_feed_parse_http(const char *buf, size_t len, const char *name,
+                        const idx_feed_http_t *http, idx_feed_t **out,
+                        char **errmsg);
 
 /* Parse a date as feeds write it (RFC 822/1123 with any zone form, RFC 3339 /
  * ISO 8601, and lenient variants). Returns 0 and sets *utc, or -1. */

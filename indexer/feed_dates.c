@@ -14,6 +14,7 @@
 #include "feed.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Longer strings are not dates; refusing them bounds all the work. */
@@ -86,6 +87,15 @@ static int finish(date_fields_t *f, int64_t *utc)
 /* ---- small scanners over s[0..n) ---------------------------------------- */
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The count digits of d from `from` as a number (d holds digits only). */
+static int num_at(const char *d, size_t from, size_t count)
+{
+    int v = 0;
+    for (size_t k = 0; k < count; k++)
+        v = v * 10 + (d[from + k] - '0');
+    return v;
+}
 static int is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -353,6 +363,270 @@ static int parse_iso(const char *s, size_t n, int64_t *utc)
     return finish(&f, utc);
 }
 
+/* ---- ISO 8601 reduced and ordinal dates ------------------------------- *
+ * The 1988 edition's forms some feeds still write: "YYMMDD", "YY-MM-DD"
+ * (a two-digit year) and ordinal dates "YYYYDDD", "YYYY-DDD". Date only.
+ * Its truncated forms without a year ("-YYMM", "--MMDD") and the
+ * two-digit ordinal "YYDDD" are refused: five digits or a leading
+ * hyphen in a date field are more often damage than a date. */
+
+static int is_digits_and_hyphens(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i]) && s[i] != '-')
+            return 0;
+    return n > 0;
+}
+
+/* Day-of-year to month and day. */
+static int from_ordinal(date_fields_t *f, int yday)
+{
+    int y = f->two_digit_year ? f->year + (f->year < 50 ? 2000 : 1900) : f->year;
+
+    if (yday < 1 || yday > (is_leap(y) ? 366 : 365))
+        return -1;
+    f->month = 1;
+    while (yday > days_in_month(y, f->month)) {
+        yday -= days_in_month(y, f->month);
+        f->month++;
+    }
+    f->day = yday;
+    return 0;
+}
+
+static int parse_iso_reduced(const char *s, size_t n, int64_t *utc)
+{
+    date_fields_t f = {0};
+    char d[8];
+    size_t k = 0, hyphens = 0;
+    int v = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '-') {
+            hyphens++;
+            continue;
+        }
+        if (k >= sizeof d)
+            return -1;
+        d[k++] = s[i];
+    }
+#define NUM(from, count) (v = 0, num_at(d, from, count))
+    f.day = 1;
+    if (s[0] != '-' && k == 6 &&
+        (hyphens == 0 || (n == 8 && s[2] == '-' && s[5] == '-'))) {
+        f.year = NUM(0, 2); /* YYMMDD, YY-MM-DD */
+        f.month = NUM(2, 2);
+        f.day = NUM(4, 2);
+        f.two_digit_year = 1;
+    } else if (s[0] != '-' && k == 7 &&
+               (hyphens == 0 || (n == 8 && s[4] == '-'))) { /* YYYY[-]DDD */
+        f.year = NUM(0, 4);
+        if (from_ordinal(&f, NUM(4, 3)) != 0)
+            return -1;
+    } else {
+        return -1;
+    }
+#undef NUM
+    (void)v;
+    return finish(&f, utc);
+}
+
+/* ---- words in other languages --------------------------------------------- *
+ * Month and weekday names of a few languages feeds are written in, turned
+ * into the English the readers below know: a month between hyphens
+ * ("2004-j\xfalius-13") becomes its number, elsewhere its English
+ * abbreviation; a weekday is dropped. Matching is exact for non-ASCII
+ * letters (the table holds the spellings in use) and ignores case for
+ * ASCII ones; a name must stand as a whole word. */
+
+typedef struct foreign_word {
+    const char *word;
+    int month; /* 1..12, or 0 for a weekday */
+} foreign_word_t;
+
+static const foreign_word_t foreign_words[] = {
+    /* Greek */
+    {"\xce\x99\xce\xb1\xce\xbd", 1},                        /* Ιαν */
+    {"\xce\xa6\xce\xb5\xce\xb2", 2},                        /* Φεβ */
+    {"\xce\x9c\xce\xac\xcf\x8e", 3},                        /* Μάώ */
+    {"\xce\x9c\xce\xb1\xcf\x8e", 3},                        /* Μαώ */
+    {"\xce\x9c\xce\xac\xcf\x81", 3},                        /* Μάρ */
+    {"\xce\x9c\xce\xb1\xcf\x81", 3},                        /* Μαρ */
+    {"\xce\x91\xcf\x80\xcf\x81", 4},                        /* Απρ */
+    {"\xce\x9c\xce\xac\xce\xb9", 5},                        /* Μάι */
+    {"\xce\x9c\xce\xb1\xce\xb9", 5},                        /* Μαι */
+    {"\xce\x9c\xce\xb1\xce\x90", 5},                        /* Μαΐ */
+    {"\xce\x99\xce\xbf\xcf\x8d\xce\xbd", 6},                /* Ιούν */
+    {"\xce\x99\xce\xbf\xce\xbd", 6},                        /* Ιον */
+    {"\xce\x99\xce\xbf\xcf\x8d\xce\xbb", 7},                /* Ιούλ */
+    {"\xce\x99\xce\xbf\xce\xbb", 7},                        /* Ιολ */
+    {"\xce\x91\xcf\x8d\xce\xb3", 8},                        /* Αύγ */
+    {"\xce\x91\xcf\x85\xce\xb3", 8},                        /* Αυγ */
+    {"\xce\xa3\xce\xb5\xcf\x80", 9},                        /* Σεπ */
+    {"\xce\x9f\xce\xba\xcf\x84", 10},                       /* Οκτ */
+    {"\xce\x9d\xce\xbf\xce\xad", 11},                       /* Νοέ */
+    {"\xce\x9d\xce\xbf\xce\xb5", 11},                       /* Νοε */
+    {"\xce\x94\xce\xb5\xce\xba", 12},                       /* Δεκ */
+    {"\xce\x9a\xcf\x85\xcf\x81", 0},                        /* Κυρ */
+    {"\xce\x94\xce\xb5\xcf\x85", 0},                        /* Δευ */
+    {"\xce\xa4\xcf\x81\xce\xb9", 0},                        /* Τρι */
+    {"\xce\xa4\xce\xb5\xcf\x84", 0},                        /* Τετ */
+    {"\xce\xa0\xce\xb5\xce\xbc", 0},                        /* Πεμ */
+    {"\xce\xa0\xce\xb1\xcf\x81", 0},                        /* Παρ */
+    {"\xce\xa3\xce\xb1\xce\xb2", 0},                        /* Σαβ */
+    /* Hungarian */
+    {"janu\xc3\xa1r", 1}, {"febru\xc3\xa1r", 2}, {"m\xc3\xa1rcius", 3},
+    {"\xc3\xa1prilis", 4}, {"m\xc3\xa1jus", 5}, {"j\xc3\xbanius", 6},
+    {"j\xc3\xbalius", 7}, {"augusztus", 8}, {"szeptember", 9},
+    {"okt\xc3\xb3" "ber", 10}, {"december", 12},
+    /* German */
+    {"januar", 1}, {"februar", 2}, {"m\xc3\xa4rz", 3}, {"m\xc3\xa4r", 3},
+    {"mai", 5}, {"juni", 6}, {"juli", 7}, {"oktober", 10}, {"okt", 10},
+    {"dezember", 12}, {"dez", 12}, {"montag", 0}, {"dienstag", 0},
+    {"mittwoch", 0}, {"donnerstag", 0}, {"freitag", 0}, {"samstag", 0},
+    {"sonntag", 0},
+    /* French */
+    {"janvier", 1}, {"f\xc3\xa9vrier", 2}, {"mars", 3}, {"avril", 4},
+    {"juin", 6}, {"juillet", 7}, {"ao\xc3\xbbt", 8}, {"septembre", 9},
+    {"octobre", 10}, {"novembre", 11}, {"d\xc3\xa9" "cembre", 12},
+    {"lundi", 0}, {"mardi", 0}, {"mercredi", 0}, {"jeudi", 0},
+    {"vendredi", 0}, {"samedi", 0}, {"dimanche", 0},
+    /* Spanish */
+    {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5},
+    {"junio", 6}, {"julio", 7}, {"agosto", 8}, {"septiembre", 9},
+    {"octubre", 10}, {"noviembre", 11}, {"diciembre", 12},
+};
+
+static const char *const english_months[12] = {
+    "jan", "feb", "mar", "apr", "may", "jun",
+    "jul", "aug", "sep", "oct", "nov", "dec",
+};
+
+static int is_word_byte(unsigned char c)
+{
+    return is_alpha((char)c) || c >= 0x80;
+}
+
+/* Does w match s[i..] as a whole word? Returns its length, or 0. */
+static size_t word_at(const char *s, size_t n, size_t i, const char *w)
+{
+    size_t k = 0;
+
+    if (i > 0 && is_word_byte((unsigned char)s[i - 1]))
+        return 0;
+    for (; w[k] != '\0'; k++) {
+        char a = s[i + k], b = w[k];
+        if (i + k >= n)
+            return 0;
+        if ((unsigned char)b < 0x80 && is_alpha(a))
+            a = (char)(a | 0x20);
+        if (a != b)
+            return 0;
+    }
+    if (i + k < n && is_word_byte((unsigned char)s[i + k]))
+        return 0;
+    return k;
+}
+
+/* Copy s into out with foreign names translated. Returns 1 when anything
+ * was translated, 0 when not, -1 when out is too small. */
+static int translate_words(const char *s, size_t n, char *out, size_t cap,
+                           size_t *out_len)
+{
+    size_t o = 0;
+    int changed = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t len = 0, k;
+        for (k = 0; k < sizeof foreign_words / sizeof foreign_words[0]; k++)
+            if ((len = word_at(s, n, i, foreign_words[k].word)) > 0)
+                break;
+        if (len > 0) {
+            char rep[16] = "";
+            int m = foreign_words[k].month;
+            if (m > 0 && i > 0 && s[i - 1] == '-' && i + len < n && s[i + len] == '-')
+                snprintf(rep, sizeof rep, "%02d", m % 100);
+            else if (m > 0)
+                snprintf(rep, sizeof rep, "%s", english_months[m - 1]);
+            if (o + strlen(rep) >= cap)
+                return -1;
+            memcpy(out + o, rep, strlen(rep));
+            o += strlen(rep);
+            i += len;
+            changed = 1;
+            continue;
+        }
+        if (o + 1 >= cap)
+            return -1;
+        out[o++] = s[i++];
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return changed;
+}
+
+/* ---- Korean forms ---------------------------------------------------------- *
+ * "2004년 05월 28일 01:31:15" and "2004-05-25 오후 11:23:17": the numbers in
+ * order (year, month, day, hour, minute, second), 오전/오후 for a.m./p.m.,
+ * and Korea's time (UTC+9) since these forms carry no zone. */
+
+#define KO_YEAR "\xeb\x85\x84"      /* 년 */
+#define KO_AM "\xec\x98\xa4\xec\xa0\x84" /* 오전 */
+#define KO_PM "\xec\x98\xa4\xed\x9b\x84" /* 오후 */
+
+static int parse_korean(const char *s, size_t n, int64_t *utc)
+{
+    date_fields_t f = {0};
+    int nums[6], count = 0;
+    size_t i = 0;
+
+    while (i < n) {
+        if (is_digit(s[i])) {
+            int v = 0;
+            size_t nd = count_digits(s, n, i);
+            if (count == 6 || nd > 4)
+                return -1;
+            read_fixed(s, n, &i, (int)nd, &v);
+            nums[count++] = v;
+            if (count == 1 && nd != 4)
+                return -1;
+        } else if (n - i >= 6 && memcmp(s + i, KO_AM, 6) == 0) {
+            f.meridiem = 1;
+            i += 6;
+        } else if (n - i >= 6 && memcmp(s + i, KO_PM, 6) == 0) {
+            f.meridiem = 2;
+            i += 6;
+        } else if (is_space(s[i]) || s[i] == '-' || s[i] == ':' || s[i] == '.' ||
+                   s[i] == '/' || (unsigned char)s[i] >= 0x80) {
+            i++; /* 년 월 일 and separators */
+        } else {
+            return -1;
+        }
+    }
+    if (count < 3)
+        return -1;
+    f.year = nums[0];
+    f.month = nums[1];
+    f.day = nums[2];
+    f.hour = count > 3 ? nums[3] : 0;
+    f.minute = count > 4 ? nums[4] : 0;
+    f.second = count > 5 ? nums[5] : 0;
+    if (f.meridiem && count < 4)
+        return -1;
+    f.zone_minutes = 9 * 60;
+    return finish(&f, utc);
+}
+
+static int has_korean_marker(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(s + i, KO_YEAR, 3) == 0 ||
+            (i + 6 <= n && (memcmp(s + i, KO_AM, 6) == 0 ||
+                            memcmp(s + i, KO_PM, 6) == 0)))
+            return 1;
+    return 0;
+}
+
 /* ---- RFC 822 and lenient forms --------------------------------------- */
 
 static int lenient_number(const char *s, size_t n, size_t *i,
@@ -541,6 +815,26 @@ int idx_date_parse(const char *s, int64_t *utc)
         n--;
     if (n == 0)
         return -1;
+    if (is_digits_and_hyphens(s, n) && parse_iso_reduced(s, n, utc) == 0)
+        return 0;
+    if (has_korean_marker(s, n))
+        return parse_korean(s, n, utc);
+    {
+        char buf[IDX_DATE_MAX_LEN + 1];
+        size_t len;
+        int t = translate_words(s, n, buf, sizeof buf, &len);
+        if (t == 1) {
+            s = buf;
+            n = len;
+            while (n > 0 && (is_space(s[0]) || s[0] == ',')) {
+                s++;
+                n--;
+            }
+            if (n == 0)
+                return -1;
+            return looks_iso(s, n) ? parse_iso(s, n, utc) : parse_lenient(s, n, utc);
+        }
+    }
     if (looks_iso(s, n))
         return parse_iso(s, n, utc);
     return parse_lenient(s, n, utc);

@@ -34,10 +34,12 @@ typedef struct text_buf {
 /* <embed> is a void element: it has no contents to drop, and listing it
  * here would drop the text that follows an unclosed <embed ...> (libxml2
  * nests it there). Its own attributes never produce text anyway. */
+/* <object> and <applet> are not here: no plugin runs any more, so their
+ * fallback content is what readers see. <math> is the formula's text. */
 static const char *const dropped_elements[] = {
     "script", "style", "iframe", "noscript", "template", "svg",
-    "object", "form", "nav", "aside", "footer", "head",
-    "math", "select", "textarea", "button",
+    "form", "nav", "aside", "footer", "head",
+    "select", "textarea", "button",
 };
 
 static const char *const block_elements[] = {
@@ -67,10 +69,14 @@ static int is_block(const xmlNode *n)
                    sizeof block_elements / sizeof block_elements[0]);
 }
 
+/* Elements whose content stands apart from the words around it: table
+ * cells, and the fallback content of an object or applet. */
 static int is_cell(const xmlNode *n)
 {
     return xmlStrcasecmp(n->name, (const xmlChar *)"td") == 0 ||
-           xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0;
+           xmlStrcasecmp(n->name, (const xmlChar *)"th") == 0 ||
+           xmlStrcasecmp(n->name, (const xmlChar *)"object") == 0 ||
+           xmlStrcasecmp(n->name, (const xmlChar *)"applet") == 0;
 }
 
 static void owe(text_buf_t *b, int sep)

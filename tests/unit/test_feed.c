@@ -649,6 +649,276 @@ static void feed_should_accept_null_out_and_free_null(void **state)
     assert_null(err);
 }
 
+/* ---- encodings ------------------------------------------------------------ */
+
+/* A feed whose channel title is TITLE, as an ASCII template; the decl is
+ * spliced in front. */
+#define ENC_DOC(decl, title) \
+    decl "<rss version=\"2.0\"><channel><title>" title "</title></channel></rss>"
+
+typedef struct enc_case {
+    const char *what;
+    const char *doc;        /* bytes (single-byte layouts) */
+    int wide;               /* 0, or 2/4: widen doc to UTF-16/32 */
+    int big_endian, bom;
+    const char *content_type;
+    const char *title;      /* expected, UTF-8 */
+    const char *encoding;   /* expected */
+    int warned;             /* expect warnings */
+} enc_case_t;
+
+static const enc_case_t enc_cases[] = {
+    {"utf-8 by default", ENC_DOC("", "caf\xc3\xa9"), 0, 0, 0, NULL,
+     "caf\xc3\xa9", "utf-8", 0},
+    {"utf-8 byte-order mark", ENC_DOC("\xef\xbb\xbf", "caf\xc3\xa9"), 0, 0, 0,
+     NULL, "caf\xc3\xa9", "utf-8", 0},
+    {"declared iso-8859-1",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", "caf\xe9"), 0,
+     0, 0, NULL, "caf\xc3\xa9", "iso-8859-1", 0},
+    {"declared windows-1252 quotes",
+     ENC_DOC("<?xml version='1.0' encoding='windows-1252'?>", "\x93q\x94"), 0,
+     0, 0, NULL, "\xe2\x80\x9cq\xe2\x80\x9d", "windows-1252", 0},
+    {"HTTP charset overrides the declaration",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"iso-8859-2\"?>", "\x93q\x94"), 0,
+     0, 0, "text/xml; charset=\"windows-1252\"", "\xe2\x80\x9cq\xe2\x80\x9d",
+     "windows-1252", 0},
+    {"HTTP western default loses to a real UTF-8 document",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"utf-8\"?>", "caf\xc3\xa9"), 0,
+     0, 0, "text/xml; charset=iso-8859-1", "caf\xc3\xa9", "utf-8", 1},
+    {"gb2312 read as its superset gb18030",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"gb2312\"?>", "\xd6\xd0"), 0, 0,
+     0, NULL, "\xe4\xb8\xad", "gb18030", 0},
+    {"euc-kr", ENC_DOC("<?xml version=\"1.0\" encoding=\"euc-kr\"?>", "\xb3\xe2"),
+     0, 0, 0, NULL, "\xeb\x85\x84", "euc-kr", 0},
+    {"undeclared windows-1252 bytes", ENC_DOC("", "don\x92t"), 0, 0, 0, NULL,
+     "don\xe2\x80\x99t", "windows-1252", 1},
+    {"stray windows-1252 byte in a UTF-8 feed",
+     ENC_DOC("", "caf\xc3\xa9 don\x92t"), 0, 0, 0, NULL,
+     "caf\xc3\xa9 don\xe2\x80\x99t", "utf-8", 1},
+    {"us-ascii that is not", ENC_DOC("<?xml version=\"1.0\" encoding=\"us-ascii\"?>",
+     "caf\xc3\xa9"), 0, 0, 0, NULL, "caf\xc3\xa9", "utf-8", 1},
+    {"unknown encoding name",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"x-no-such\"?>", "plain"), 0, 0,
+     0, NULL, "plain", "utf-8", 1},
+    {"utf-16le with BOM",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"utf-16\"?>", "Title"), 2, 0, 1,
+     NULL, "Title", "utf-16le", 0},
+    {"utf-16be without BOM, Python's name",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"utf_16\"?>", "Title"), 2, 1, 0,
+     NULL, "Title", "utf-16be", 0},
+    {"utf-16be under a wrong declaration",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"u16\"?>", "Title"), 2, 1, 0,
+     NULL, "Title", "utf-16be", 0},
+    {"utf-32le with BOM", ENC_DOC("<?xml version=\"1.0\"?>", "Title"), 4, 0, 1,
+     NULL, "Title", "utf-32le", 0},
+    {"utf-32be without BOM",
+     ENC_DOC("<?xml version=\"1.0\" encoding=\"utf-32\"?>", "Title"), 4, 1, 0,
+     NULL, "Title", "utf-32be", 0},
+};
+
+/* doc widened to 2- or 4-byte code units; caller frees. */
+static char *widen(const char *doc, int unit, int be, int bom, size_t *len)
+{
+    size_t n = strlen(doc), o = 0;
+    char *out = calloc((n + 1) * (size_t)unit, 1);
+
+    assert_non_null(out);
+    for (size_t i = 0; i < n + (bom ? 1 : 0); i++) {
+        unsigned long v = bom && i == 0 ? 0xFEFFul : (unsigned char)doc[i - (bom ? 1 : 0)];
+        for (int k = 0; k < unit; k++) {
+            int shift = be ? 8 * (unit - 1 - k) : 8 * k;
+            out[o++] = (char)((v >> shift) & 0xFF);
+        }
+    }
+    *len = o;
+    return out;
+}
+
+static void feed_should_decode_declared_and_detected_encodings(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof enc_cases / sizeof enc_cases[0]; c++) {
+        const enc_case_t *e = &enc_cases[c];
+        idx_feed_http_t http = {e->content_type, NULL, NULL};
+        idx_feed_t *f = NULL;
+        char *err = NULL, *doc;
+        size_t len;
+
+        print_message("case: %s\n", e->what);
+        if (e->wide) {
+            doc = widen(e->doc, e->wide, e->big_endian, e->bom, &len);
+        } else {
+            doc = strdup(e->doc);
+            len = strlen(doc);
+        }
+        assert_int_equal(idx_feed_parse_http(doc, len, "enc.xml", &http, &f, &err), 0);
+        assert_non_null(f);
+        assert_str_or_null(f->title, e->title);
+        assert_str_or_null(f->encoding, e->encoding);
+        if (e->warned)
+            assert_non_null(f->warnings);
+        else
+            assert_null(f->warnings);
+        idx_feed_free(f);
+        free(doc);
+    }
+}
+
+/* ---- HTTP headers ---------------------------------------------------------- */
+
+typedef struct http_case {
+    const char *what;
+    const char *url;
+    idx_feed_http_t http;
+    const char *doc;
+    const char *link;   /* expected item link */
+    const char *lang;   /* expected feed language */
+    int warned;
+} http_case_t;
+
+#define REL_ITEM                                                              \
+    "<rss version=\"2.0\"><channel><item><title>t</title>"                  \
+    "<link>/relative/uri</link></item></channel></rss>"
+
+static const http_case_t http_cases[] = {
+    {"relative link against the document URL", "http://a.example/feeds/x.xml",
+     {NULL, NULL, NULL}, REL_ITEM, "http://a.example/relative/uri", NULL, 0},
+    {"Content-Location is the base", "http://a.example/feeds/x.xml",
+     {"application/rss+xml", "http://b.example/dir/", NULL}, REL_ITEM,
+     "http://b.example/relative/uri", NULL, 0},
+    {"relative Content-Location against the URL", "http://a.example/feeds/x.xml",
+     {NULL, "/other/place.xml", NULL},
+     "<rss version=\"2.0\"><channel><item><title>t</title><link>rel</link>"
+     "</item></channel></rss>",
+     "http://a.example/other/rel", NULL, 0},
+    {"javascript: Content-Location ignored", "http://a.example/feeds/x.xml",
+     {NULL, "javascript:alert(1)", NULL}, REL_ITEM,
+     "http://a.example/relative/uri", NULL, 0},
+    {"Content-Language when the feed has none", "http://a.example/x.xml",
+     {NULL, NULL, "de-DE, en"}, REL_ITEM, "http://a.example/relative/uri",
+     "de-DE", 0},
+    {"the feed's own language wins", "http://a.example/x.xml",
+     {NULL, NULL, "de"},
+     "<rss version=\"2.0\"><channel><language>fr</language><item><title>t"
+     "</title><link>/relative/uri</link></item></channel></rss>",
+     "http://a.example/relative/uri", "fr", 0},
+    {"served as text/plain is reported", "http://a.example/x.xml",
+     {"text/plain; charset=utf-8", NULL, NULL}, REL_ITEM,
+     "http://a.example/relative/uri", NULL, 1},
+};
+
+static void feed_should_use_http_headers(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof http_cases / sizeof http_cases[0]; c++) {
+        const http_case_t *h = &http_cases[c];
+        idx_feed_t *f = NULL;
+        char *err = NULL;
+
+        print_message("case: %s\n", h->what);
+        assert_int_equal(idx_feed_parse_http(h->doc, strlen(h->doc), h->url,
+                                             &h->http, &f, &err), 0);
+        assert_int_equal(f->n_items, 1);
+        assert_str_or_null(f->items[0].url, h->link);
+        assert_str_or_null(f->lang, h->lang);
+        if (h->lang != NULL)
+            assert_str_or_null(f->items[0].lang, h->lang);
+        if (h->warned)
+            assert_non_null(f->warnings);
+        else
+            assert_null(f->warnings);
+        idx_feed_free(f);
+    }
+}
+
+/* ---- older and odder shapes ------------------------------------------------ */
+
+typedef struct shape_case {
+    const char *what;
+    const char *doc;
+    const char *format, *feed_title, *feed_link;
+    const char *title, *url, *guid, *summary, *body;
+    int64_t published;
+} shape_case_t;
+
+#define NONE INT64_MIN
+
+static const shape_case_t shape_cases[] = {
+    {"CDF channel and item",
+     "<CHANNEL HREF=\"http://cdf.example/\"><TITLE>Chan</TITLE>"
+     "<ITEM HREF=\"http://cdf.example/1\" LASTMOD=\"2025-12-02T14:05:00Z\">"
+     "<TITLE>One</TITLE><ABSTRACT>Abs</ABSTRACT></ITEM></CHANNEL>",
+     "cdf", "Chan", "http://cdf.example/", "One", "http://cdf.example/1", NULL,
+     "Abs", NULL, T0},
+    {"element names without case, namespace URI without case",
+     "<rss xmlns:itunes=\"http://www.itunes.com/DTDs/Podcast-1.0.dtd\">"
+     "<channel><TiTlE>Pod</TiTlE><item><Title>Ep</Title>"
+     "<itunes:summary>Sum</itunes:summary><LINK>http://p.example/1</LINK>"
+     "</item></channel></rss>",
+     "rss", "Pod", NULL, "Ep", "http://p.example/1", NULL, "Sum", NULL, NONE},
+    {"media:title when there is no title",
+     "<rss xmlns:media=\"http://search.yahoo.com/mrss/\"><channel><item>"
+     "<media:title>Clip</media:title><link>http://m.example/1</link></item>"
+     "</channel></rss>",
+     "rss", NULL, NULL, "Clip", "http://m.example/1", NULL, NULL, NULL, NONE},
+    {"RSS body without namespace, with markup",
+     "<rss version=\"2.0\"><channel><item><title>t</title>"
+     "<body><p>Para <b>one</b></p><p>two</p></body></item></channel></rss>",
+     "rss2.0", NULL, NULL, "t", NULL, NULL, NULL, "Para one\n\ntwo", NONE},
+    {"RSS fullitem with escaped html",
+     "<rss version=\"2.0\"><channel><item><title>t</title>"
+     "<fullitem>&lt;p&gt;Full&lt;/p&gt;</fullitem></item></channel></rss>",
+     "rss2.0", NULL, NULL, "t", NULL, NULL, NULL, "Full", NONE},
+    {"Atom draft under another namespace",
+     "<feed version=\"0.3\" xmlns=\"http://purl.org/echo/\"><title>Echo</title>"
+     "<entry><title>E</title></entry></feed>",
+     "atom0.3", "Echo", NULL, "E", NULL, NULL, NULL, NULL, NONE},
+    {"Atom 0.3 link written as element text, alternate preferred",
+     "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>"
+     "<title>L</title>"
+     "<link rel=\"enclosure\" type=\"audio/mpeg\">http://l.example/a.mp3</link>"
+     "<link rel=\"alternate\" type=\"text/html\">http://l.example/page</link>"
+     "</entry></feed>",
+     "atom0.3", NULL, NULL, "L", "http://l.example/page", NULL, NULL, NULL, NONE},
+    {"Atom payload of another type is base64, kept when it is text",
+     "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>B</title>"
+     "<summary type=\"application/octet-stream\">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</summary>"
+     "<content type=\"image/png\">iVBORw0KGgoAAAANSUhEUgAAAAE=</content>"
+     "</entry></feed>",
+     "atom1.0", NULL, NULL, "B", NULL, NULL, "Example <b>Atom</b>", NULL, NONE},
+    {"Atom id written as a path resolves against xml:base",
+     "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"http://i.example/\">"
+     "<entry><title>I</title><id>/2025/post</id></entry>"
+     "<entry><title>J</title><id>12345</id></entry></feed>",
+     "atom1.0", NULL, NULL, "I", NULL, "http://i.example/2025/post", NULL, NULL,
+     NONE},
+};
+
+static void feed_should_read_older_and_odder_shapes(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof shape_cases / sizeof shape_cases[0]; c++) {
+        const shape_case_t *e = &shape_cases[c];
+        idx_feed_t *f;
+
+        print_message("case: %s\n", e->what);
+        f = parse_ok(e->doc);
+        assert_str_or_null(f->format, e->format);
+        assert_str_or_null(f->title, e->feed_title);
+        assert_str_or_null(f->link, e->feed_link);
+        assert_true(f->n_items >= 1);
+        assert_str_or_null(f->items[0].title, e->title);
+        assert_str_or_null(f->items[0].url, e->url);
+        assert_str_or_null(f->items[0].guid, e->guid);
+        assert_str_or_null(f->items[0].summary, e->summary);
+        assert_str_or_null(f->items[0].body, e->body);
+        assert_true(f->items[0].published == e->published);
+        if (f->n_items > 1 && strcmp(e->format, "atom1.0") == 0)
+            assert_str_or_null(f->items[1].guid, "12345"); /* opaque id kept */
+        idx_feed_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -666,6 +936,9 @@ int main(void)
         cmocka_unit_test(feed_should_refuse_non_feeds_with_a_message),
         cmocka_unit_test(feed_should_refuse_documents_over_64_mib),
         cmocka_unit_test(feed_should_accept_null_out_and_free_null),
+        cmocka_unit_test(feed_should_decode_declared_and_detected_encodings),
+        cmocka_unit_test(feed_should_use_http_headers),
+        cmocka_unit_test(feed_should_read_older_and_odder_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,23 @@ typedef struct date_case {
 } date_case_t;
 
 static const date_case_t valid_dates[] = {
+    /* ISO 8601:1988 two-digit years and ordinal dates */
+    {"251202", D0},
+    {"25-12-02", D0},
+    {"2025-336", D0},
+    {"2025336", D0},
+    /* Korean forms: 년 월 일, 오전/오후, Korea's time */
+    {"2025\xeb\x85\x84 12\xec\x9b\x94 02\xec\x9d\xbc 23:05:00", T0},
+    {"2025-12-02 \xec\x98\xa4\xed\x9b\x84 11:05:00", T0},
+    {"2025-12-03 \xec\x98\xa4\xec\xa0\x84 11:05:00", T0 + 12 * 3600},
+    /* month and weekday names in other languages */
+    {"\xce\xa4\xcf\x81\xce\xb9, 02 \xce\x94\xce\xb5\xce\xba 2025 14:05:00 GMT",
+     T0},                                         /* Greek */
+    {"2025-december-02T14:05:00Z", T0},           /* Hungarian, as ISO */
+    {"2025-j\xc3\xbalius-13T9:15-05:00", INT64_C(1752416100)},
+    {"mardi 2 d\xc3\xa9" "cembre 2025 14:05:00 GMT", T0}, /* French */
+    {"Dienstag, 2 Dezember 2025 14:05 GMT", T0},  /* German */
+    {"2 diciembre 2025 14:05:00 +0000", T0},      /* Spanish */
     /* RFC 822 / 1123 with every zone form */
     {"Tue, 02 Dec 2025 14:05:00 GMT", T0},
     {"Tue, 02 Dec 2025 14:05:00 UT", T0},
@@ -88,6 +105,11 @@ static const date_case_t valid_dates[] = {
 };
 
 static const char *const invalid_dates[] = {
+    "22013",                         /* five digits: not a date we read */
+    "2025-367",                      /* no 367th day */
+    "2025\xeb\x85\x84 13\xec\x9b\x94 02\xec\x9d\xbc",   /* month 13 */
+    "2025-12-02 \xec\x98\xa4\xed\x9b\x84",  /* p.m. without a time */
+    "mardimanche 2 Dec 2025",        /* a name only counts as a word */
     "",
     "   ",
     "not a date",

@@ -49,7 +49,10 @@ static const html_case_t html_cases[] = {
     {"a<template>t</template>b", "ab"}, /* never rendered: no gap */
     {"a<script>s</script>b", "ab"},
     {"a<svg><text>svgtext</text></svg>b", "a b"},
-    {"a<object>obj</object>b", "a b"},
+    {"a<object><param name=\"movie\" value=\"x.swf\">fallback</object>b",
+     "a fallback b"},
+    {"a<applet code=\"x.class\">no java</applet>b", "a no java b"},
+    {"area <math><mi>a</mi><mo>+</mo><mi>b</mi></math> m", "area a+b m"},
     {"a<form><label>name</label></form>b", "a\n\nb"}, /* form ends the p */
     {"<nav>menu</nav><p>story</p><aside>ad</aside><footer>(c)</footer>",
      "story"},

@@ -1,15 +1,20 @@
 /*
  * feedinspect.c - evaluation driver: parse each feed file named on the
- * command line with idx_feed_parse and print one JSON object per line:
+ * command line with idx_feed_parse_http and print one JSON object per line:
  *
  *   {"file": PATH, "ok": true|false, "error": MSG|null, "bozo": BOOL,
+ *    "encoding": CHARSET|null,
  *    "feed": {"title", "link", "lang", "format", "warnings"},
  *    "entries": [{"title", "link", "id", "author", "summary", "content",
  *                 "published" (ISO 8601 UTC or null), "published_raw",
  *                 "lang", "reject"}]}
  *
  * bozo is true when parsing failed or recovery was needed (warnings set).
- * Stands in for `newsindex inspect` until that exists.
+ *
+ * Options before a file apply to that file only, and stand for the HTTP
+ * response it came in: --content-type V, --content-location V,
+ * --content-language V (the headers) and --url U (the document's URL,
+ * passed as the parser's name).
  *
  * With --dates it instead reads date strings, one a line, from stdin and
  * prints for each the UTC epoch seconds idx_date_parse gives, or "null".
@@ -77,7 +82,8 @@ static void add_time(cJSON *o, const char *key, int64_t t)
     cJSON_AddStringToObject(o, key, iso);
 }
 
-static cJSON *inspect(const char *path)
+static cJSON *inspect(const char *path, const char *url,
+                      const idx_feed_http_t *http)
 {
     cJSON *o = cJSON_CreateObject(), *fo, *entries;
     idx_feed_t *f = NULL;
@@ -92,7 +98,7 @@ static cJSON *inspect(const char *path)
         cJSON_AddBoolToObject(o, "bozo", 1);
         return o;
     }
-    if (idx_feed_parse(buf, len, path, &f, &err) != 0) {
+    if (idx_feed_parse_http(buf, len, url ? url : path, http, &f, &err) != 0) {
         cJSON_AddBoolToObject(o, "ok", 0);
         add_str(o, "error", err);
         cJSON_AddBoolToObject(o, "bozo", 1);
@@ -104,6 +110,7 @@ static cJSON *inspect(const char *path)
     cJSON_AddBoolToObject(o, "ok", 1);
     cJSON_AddNullToObject(o, "error");
     cJSON_AddBoolToObject(o, "bozo", f->warnings != NULL);
+    add_str(o, "encoding", f->encoding);
     fo = cJSON_AddObjectToObject(o, "feed");
     add_str(fo, "title", f->title);
     add_str(fo, "link", f->link);
@@ -153,8 +160,27 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--dates") == 0)
         return dates_mode();
+    idx_feed_http_t http = {0};
+    const char *url = NULL;
+
     for (int i = 1; i < argc; i++) {
-        cJSON *o = inspect(argv[i]);
+        cJSON *o;
+        if (i + 1 < argc && strncmp(argv[i], "--", 2) == 0) {
+            if (strcmp(argv[i], "--content-type") == 0)
+                http.content_type = argv[++i];
+            else if (strcmp(argv[i], "--content-location") == 0)
+                http.content_location = argv[++i];
+            else if (strcmp(argv[i], "--content-language") == 0)
+                http.content_language = argv[++i];
+            else if (strcmp(argv[i], "--url") == 0)
+                url = argv[++i];
+            else
+                i++;
+            continue;
+        }
+        o = inspect(argv[i], url, &http);
+        memset(&http, 0, sizeof http);
+        url = NULL;
         char *s = cJSON_PrintUnformatted(o);
         if (s != NULL) {
             fputs(s, stdout);
