@@ -18,8 +18,15 @@ enum {
     ARC_ST_MENTION_DEL, ARC_ST_EVENT_DEL, ARC_ST_ENTITY_FIND, ARC_ST_ALIAS_FIND,
     ARC_ST_ENTITY_INS, ARC_ST_ALIAS_INS, ARC_ST_MENTION_INS, ARC_ST_EVENT_INS,
     ARC_ST_VERSION_SEEN, ARC_ST_STORY_NEW, ARC_ST_STORY_SET, ARC_ST_STORY_REFRESH, ARC_ST_STORY_OF,
+    /* story clustering (story.c, features.c) */
+    ARC_ST_FEATURES_PUT, ARC_ST_DUP_PUT, ARC_ST_STORY_TITLE, ARC_ST_ARTICLE_ENTITY_IDS,
+    /* bulk import: explicit FTS writes (article.c, issue 6) */
+    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT,
     ARC_ST_COUNT
 };
+
+/* Most new articles whose FTS rows wait for arc_article_index_pending(). */
+#define ARC_FTS_PENDING_MAX 2048
 
 struct arc_db {
     sqlite3 *sql;          /* the connection */
@@ -29,6 +36,11 @@ struct arc_db {
     int in_txn;            /* an explicit transaction is open */
     char errmsg[512];      /* last failure on this handle */
     int sqlite_code;       /* SQLite's extended code of the last failure */
+    /* bulk import (article.c, issue 6): ids of new articles whose FTS rows
+     * are written by arc_article_index_pending(), in id order */
+    int fts_defer;         /* arc_article_defer_index() is on */
+    int n_fts_pending;
+    int64_t fts_pending[ARC_FTS_PENDING_MAX];
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -109,6 +121,12 @@ arc_status_t Arc_query_plan(const arc_query_t *q, arc_plan_t *plan,
                             arc_query_error_t *err);
 void Arc_plan_clear(arc_plan_t *plan);
 
+/* ==== Interface to code in features.c ==== */
+
+/* Parse stored sentence spans "s-e s-e ..." into a malloc'd array of 2*n
+ * ints (NULL and *n = 0 when there are none or no memory). */
+int *Arc_spans_decode(const char *s, size_t *n);
+
 /* ==== Interface to code in ids.c ==== */
 
 /* Article ids follow publication day so that a date range is a rowid range:
@@ -138,5 +156,44 @@ void Arc_buf_free(arc_buf_t *b);
  * FNV-1a digests over title and body with whitespace runs collapsed and
  * letters lower-cased, so re-flowed copies of the same text hash alike. */
 void Arc_hash_text(const char *title, const char *body, char out[33]);
+
+/* ==== Interface to code in search.c (used by facets.c) ==== */
+
+/* Prepare the statement `head (M) tail`, where M is a SELECT yielding one
+ * column, the ids of the articles matching @p q (may be NULL: all) and the
+ * since/until/source of @p o (may be NULL). Parameters of M are bound;
+ * the caller binds its own by name (:name) and may use them in tail only.
+ * Returns NULL with *st set (and the error recorded on db) on failure:
+ * ARC_E_BAD_QUERY (e.g. an unknown entity), ARC_E_DB, ARC_E_NOMEM. */
+sqlite3_stmt *Arc_search_prepare_ids(arc_db_t *db, const arc_query_t *q,
+                                     const arc_search_opts_t *o,
+                                     const char *head, const char *tail,
+                                     arc_status_t *st);
+
+/* ==== Interface to code in rank.c (bounded top-k, docs/ranking.md) ==== */
+
+/* What a bounded top-k did (for tests and benchmarks). */
+typedef struct arc_rank_info {
+    int exact;           /* every match was scored */
+    int64_t scored;      /* matching rows scored */
+    int64_t lead_scored; /* of which in the title/summary tier */
+    int small;           /* so few matches that FTS5's own single statement
+                            is cheaper: nothing was scored, use it */
+} arc_rank_info_t;
+
+/* The k best matches of the FTS5 expression @p fts among rowids [lo, hi)
+ * (hi 0 = open) by BM25 (weights 10, 3, 1), scoring at most the rank
+ * budget of rows. @p terms are the FTS5 expressions of the query's
+ * positive terms (n_terms of them; may be 0): the lead tier is the
+ * matches holding one of them in the title or summary (docs/ranking.md).
+ * *ids and *scores are malloc'd (free), best first, *n of them (<= k).
+ * @p info may be NULL. */
+arc_status_t Arc_rank_topk(arc_db_t *db, const char *fts, const char *const *terms,
+                           size_t n_terms, int64_t lo, int64_t hi, size_t k,
+                           int64_t **ids, double **scores, size_t *n,
+                           arc_rank_info_t *info);
+/* Set the rank budget (rows scored per query); <= 0 restores the default.
+ * Process-wide; for benchmarks and tests. */
+void Arc_rank_set_budget(int64_t budget);
 
 #endif

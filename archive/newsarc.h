@@ -349,6 +349,13 @@ typedef struct arc_search_opts {
     const char *mark_open;  /**< snippet match markers; default "[" */
     const char *mark_close; /**< default "]" */
     const char *source;     /**< only this source (name or site), or NULL */
+    /* added for the query tool (0.2); zero keeps the 0.1 behaviour */
+    int collapse_story;     /**< at most one hit per story (the best); limit
+                                 and offset count the collapsed hits */
+    int want_body;          /**< fill summary, body and lang of each hit */
+    int exact_rank;         /**< ARC_SORT_RELEVANCE: always compute BM25 for
+                                 every match instead of the bounded top-k
+                                 (docs/ranking.md) */
 } arc_search_opts_t;
 
 /** One search result. Owned by its cursor; valid until the next
@@ -365,6 +372,10 @@ typedef struct arc_hit {
     const char *const *persons; size_t n_persons; /**< canonical names */
     const char *const *places;  size_t n_places;
     const char *const *orgs;    size_t n_orgs;
+    /* added for the query tool (0.2); NULL unless want_body */
+    const char *summary;
+    const char *body;
+    const char *lang;
 } arc_hit_t;
 
 typedef struct arc_cursor arc_cursor_t;
@@ -446,6 +457,302 @@ arc_status_t arc_timeline_next(arc_timeline_t *t, const arc_timeline_entry_t **e
 void arc_timeline_destroy(arc_timeline_t *t);
 
 /* ------------------------------------------------------------------------
+ * Story clustering, corrections and story pages (issue 4)
+ *
+ * The clustering stage (indexer/cluster.c) derives per article a shingle
+ * sketch (near-duplicate detection) and its sentence spans, links
+ * syndicated copies to their original, and assigns stories. Users correct
+ * stories with decisions (merge, split, move) that are stored and
+ * re-applied after every rebuild.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Store what clustering derived from an article, replacing earlier values.
+ * @param seq      IN  the article's position in clustering order (1, 2, ...)
+ * @param sketch   IN  ascending 64-bit shingle hashes (may be NULL when
+ *                     n_sketch is 0).
+ * @param spans    IN  2*n_spans byte offsets: sentence i is the body's bytes
+ *                     [spans[2i], spans[2i+1]).
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_article_features_put(arc_db_t *db, int64_t article, int64_t seq,
+                                      const uint64_t *sketch, size_t n_sketch,
+                                      const int *spans, size_t n_spans);
+
+/**
+ * Record that @p article is a near-duplicate (syndicated copy) of
+ * @p original, with the estimated text @p similarity (0..1). A copy is
+ * counted once, with its original, in story counts.
+ * @retval ARC_OK, ARC_E_BAD_ARG (article == original), ARC_E_READONLY, ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_article_set_duplicate(arc_db_t *db, int64_t article,
+                                       int64_t original, double similarity);
+
+/**
+ * The ids of the entities an article mentions, ascending (cheap: a cached
+ * statement; for the clustering stage).
+ * @param ids OUT malloc'd array (arc_free), NULL when none.
+ * @retval ARC_OK, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_article_entity_ids(arc_db_t *db, int64_t article,
+                                    int64_t **ids, size_t *n);
+
+/** One stored article as read by arc_article_scan_next(). All pointers are
+ *  owned by the scan and valid until the next call. */
+typedef struct arc_scan_row {
+    int64_t id;
+    const char *title;
+    const char *body;          /**< the first `lead_bytes` bytes, or NULL */
+    int64_t published;         /**< ARC_TIME_NONE when unknown */
+    int64_t story;             /**< 0 when none */
+    int64_t duplicate_of;      /**< 0 unless a near-duplicate */
+    const uint64_t *sketch;    /**< stored sketch (NULL when none) */
+    size_t n_sketch;
+    int64_t seq;               /**< clustering order (0 when not clustered) */
+} arc_scan_row_t;
+
+typedef struct arc_article_scan arc_article_scan_t;
+
+/**
+ * Read stored articles in id order (= publication day order) from the
+ * first article of the day holding @p since (0 = all); with @p by_seq, only
+ * the clustered ones, in the order they were clustered (for replaying the
+ * clustering state), and @p since is how many of the most recently
+ * clustered to read (0 = all).
+ * @param lead_bytes IN how much of each body to return (0 = none, -1 = all).
+ * @param out OUT the scan (arc_article_scan_destroy()).
+ * Do not write to the archive through the same handle while a scan is open.
+ * @since 0.2
+ */
+arc_status_t arc_article_scan_open(arc_db_t *db, int64_t since, int lead_bytes,
+                                   int by_seq, arc_article_scan_t **out);
+/** Next row in *row, or *row = NULL at the end. @since 0.2 */
+arc_status_t arc_article_scan_next(arc_article_scan_t *s, const arc_scan_row_t **row);
+void arc_article_scan_destroy(arc_article_scan_t *s);
+
+/**
+ * Set a story's title (its most representative headline).
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_story_set_title(arc_db_t *db, int64_t story, const char *title);
+
+/**
+ * Move every article of story @p from into story @p into; @p from is left
+ * empty (and so disappears from listings). Counts and dates are refreshed.
+ * @retval ARC_OK, ARC_E_NOT_FOUND (either story is empty or unknown),
+ *         ARC_E_BAD_ARG (into == from), ARC_E_READONLY, ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_story_merge(arc_db_t *db, int64_t into, int64_t from);
+
+/**
+ * Forget every story assignment, story, near-duplicate link and derived
+ * feature, before clustering again from scratch (newsindex rebuild). Story
+ * ids start again from 1. User decisions are kept.
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_story_reset_all(arc_db_t *db);
+
+/**
+ * The story an article is in (0 when none).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no such article), ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_article_story(arc_db_t *db, int64_t article, int64_t *story);
+
+/**
+ * The ids of a story's articles, ascending (near-duplicates included).
+ * @param ids OUT malloc'd array (arc_free), NULL when the story is empty.
+ * @since 0.2
+ */
+arc_status_t arc_story_article_ids(arc_db_t *db, int64_t story, int64_t **ids,
+                                   size_t *n);
+
+/** One article of a story with what a story page needs. Owned by the
+ *  array returned by arc_story_members(). */
+typedef struct arc_story_member {
+    int64_t id;
+    char *url, *source, *title;
+    int64_t published;         /**< ARC_TIME_NONE when unknown */
+    int64_t duplicate_of;      /**< 0, or the original this copy repeats */
+    char *body;                /**< NULL unless asked for */
+    int *spans;                /**< sentence spans (2*n_spans), NULL when unknown */
+    size_t n_spans;
+} arc_story_member_t;
+
+/**
+ * A story's articles in id order (oldest first).
+ * @param want_text IN also read bodies and sentence spans.
+ * @param out OUT malloc'd array (arc_story_members_free), NULL when empty.
+ * @retval ARC_OK, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_story_members(arc_db_t *db, int64_t story, int want_text,
+                               arc_story_member_t **out, size_t *n);
+void arc_story_members_free(arc_story_member_t *m, size_t n);
+
+/** A user's correction, as stored. Strings owned by the array. */
+typedef struct arc_decision {
+    int64_t id;
+    char *kind;      /**< "story-merge", "story-split", "story-move", ... */
+    int64_t a, b;    /**< the ids named when it was made (meaning per kind) */
+    char *args;      /**< JSON with the article lists it applies to */
+    int64_t created; /**< UTC seconds */
+} arc_decision_t;
+
+/**
+ * Store a user decision (kept across rebuilds; applied in id order).
+ * @param id OUT the decision's id (may be NULL).
+ * @retval ARC_OK, ARC_E_BAD_ARG (no kind), ARC_E_READONLY, ARC_E_DB
+ * @since 0.2
+ */
+arc_status_t arc_decision_add(arc_db_t *db, const char *kind, int64_t a,
+                              int64_t b, const char *args, int64_t *id);
+
+/**
+ * The stored decisions whose kind starts with @p kind_prefix (NULL = all),
+ * oldest first.
+ * @param out OUT malloc'd array (arc_decisions_free), NULL when none.
+ * @since 0.2
+ */
+arc_status_t arc_decision_list(arc_db_t *db, const char *kind_prefix,
+                               arc_decision_t **out, size_t *n);
+void arc_decisions_free(arc_decision_t *d, size_t n);
+
+/**
+ * Canonical name and kind of an entity id (following merges).
+ * @param name OUT malloc'd (arc_free).
+ * @retval ARC_OK, ARC_E_NOT_FOUND, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_entity_lookup(arc_db_t *db, int64_t id, arc_entity_kind_t *kind,
+                               char **name);
+
+typedef struct arc_entity_timeline arc_entity_timeline_t;
+
+/**
+ * Dated events of the articles that mention entity @p entity (following
+ * merges), in date order (then article id, then offset), with event dates
+ * within opts->since/until and the article restricted to opts->source.
+ * Driven by the mention index, so a busy entity's year stays fast.
+ * @param out OUT the cursor (arc_entity_timeline_destroy()).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no such entity), ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_entity_timeline_open(arc_db_t *db, int64_t entity,
+                                      const arc_search_opts_t *opts,
+                                      arc_entity_timeline_t **out);
+/** Next entry (owned by the cursor, valid until the next call), NULL at
+ *  the end. @since 0.2 */
+arc_status_t arc_entity_timeline_next(arc_entity_timeline_t *t,
+                                      const arc_timeline_entry_t **e);
+void arc_entity_timeline_destroy(arc_entity_timeline_t *t);
+
+/* ------------------------------------------------------------------------
+ * The query tool: facets, histograms, matching stories, versions (issue 5)
+ *
+ * Each takes a parsed query (NULL or empty = every article) and the
+ * since/until/source of arc_search_opts_t (limit/offset/sort are ignored
+ * unless said otherwise). A person:/place:/org: term naming no known
+ * entity fails with ARC_E_BAD_QUERY and a message suggesting close names.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Find an entity by name the way person:/place:/org: do: canonical name or
+ * any alias (case-insensitive), following merges (entity_redirect).
+ * @param kind  IN  ARC_ENTITY_* or -1 for any kind.
+ * @param name  IN  the name, or a decimal entity id.
+ * @param out   OUT id, kind and canonical name (name malloc'd: free it
+ *                  with arc_entity_refs_free(out, 1) or arc_free(out->name)).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (message in arc_db_errmsg suggests close
+ *         names), ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.2
+ */
+arc_status_t arc_entity_find(arc_db_t *db, int kind, const char *name,
+                             arc_entity_ref_t *out);
+
+/**
+ * The entities most often mentioned by the matching articles: count is the
+ * number of matching articles mentioning each, most first (ties by name).
+ * @param kind  IN  ARC_ENTITY_* or -1 for all kinds.
+ * @param with  IN  0, or an entity id: only articles that also mention it
+ *                  count, and it is left out of the list (co-occurrence).
+ * @param limit IN  at most this many (0 = all).
+ * @param out   OUT malloc'd array (arc_entity_refs_free), NULL when none.
+ * @retval ARC_OK, ARC_E_BAD_QUERY, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_facets(arc_db_t *db, const arc_query_t *q,
+                        const arc_search_opts_t *opts, int kind, int64_t with,
+                        int64_t limit, arc_entity_ref_t **out, size_t *n);
+
+/** Histogram bucket widths. Weeks start on Monday (ISO 8601). */
+typedef enum { ARC_BUCKET_DAY = 0, ARC_BUCKET_WEEK, ARC_BUCKET_MONTH } arc_bucket_t;
+
+/** One bucket: [start, end) in UTC seconds and the matching articles
+ *  published in it (by publication day, or first-seen day when undated). */
+typedef struct arc_hist_bucket {
+    int64_t start, end;
+    int64_t count;
+} arc_hist_bucket_t;
+
+/**
+ * Counts of matching articles per day, week or month, every bucket from
+ * the first to the last non-empty one (empty ones in between included).
+ * @param out OUT malloc'd array (arc_free), NULL when nothing matches.
+ * @retval ARC_OK, ARC_E_BAD_QUERY, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_histogram(arc_db_t *db, const arc_query_t *q,
+                           const arc_search_opts_t *opts, arc_bucket_t by,
+                           arc_hist_bucket_t **out, size_t *n);
+
+/** A story with matching articles. Strings owned by the array. */
+typedef struct arc_story_match {
+    int64_t id;
+    char *title;
+    int64_t article_count;      /**< articles in the story */
+    int64_t first_date, last_date; /**< of the whole story */
+    int64_t matches;            /**< matching articles in the story */
+    int64_t first_match, last_match; /**< their first/last publication */
+} arc_story_match_t;
+
+/**
+ * Stories holding matching articles, most matches first (then newest).
+ * opts->limit/offset apply to the stories (0 = all).
+ * @param out OUT malloc'd array (arc_story_matches_free), NULL when none.
+ * @retval ARC_OK, ARC_E_BAD_QUERY, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_story_matches(arc_db_t *db, const arc_query_t *q,
+                               const arc_search_opts_t *opts,
+                               arc_story_match_t **out, size_t *n);
+void arc_story_matches_free(arc_story_match_t *m, size_t n);
+
+/** An earlier version of an article's text. Strings owned by the array. */
+typedef struct arc_version {
+    int version;                /**< 1 = the first text seen */
+    int64_t seen;               /**< when this text was current (UTC s) */
+    char *title, *summary, *body, *content_hash, *capture;
+} arc_version_t;
+
+/**
+ * The stored earlier versions of an article, oldest first (the current
+ * text is the article itself and is not repeated).
+ * @param out OUT malloc'd array (arc_versions_free), NULL when none.
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no such article), ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_article_versions(arc_db_t *db, int64_t article,
+                                  arc_version_t **out, size_t *n);
+void arc_versions_free(arc_version_t *v, size_t n);
+
+/* ------------------------------------------------------------------------
  * Statistics
  * ------------------------------------------------------------------------ */
 
@@ -480,6 +787,230 @@ char *arc_time_format(int64_t t, char *buf, size_t n);
  *  Gregorian, valid for all years 0000-9999. */
 int64_t arc_days_from_civil(int y, int m, int d);
 void arc_civil_from_days(int64_t days, int *y, int *m, int *d);
+
+/* ------------------------------------------------------------------------
+ * Repair (archive/repair.c)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Rebuild the data the archive derives from its records, in one
+ * transaction: SQLite's indexes (REINDEX), the FTS5 index from the article
+ * records, and each story's article count and first/last dates. Records
+ * (articles, versions, mentions, events, captures) are never changed.
+ * Run arc_db_check() afterwards to confirm the archive is sound.
+ * @param db     IN  a handle opened read-write, no transaction open.
+ * @param report OUT (may be NULL) malloc'd text, one line per step done
+ *               ("rebuilt the full-text index from the article records");
+ *               arc_free it. NULL on failure.
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_BUSY, ARC_E_CORRUPT (the damage is
+ *         in the records themselves), ARC_E_DB, ARC_E_BAD_ARG (a
+ *         transaction is open). On failure nothing is changed.
+ * @since 0.2
+ */
+arc_status_t arc_db_repair(arc_db_t *db, char **report);
+
+/* ------------------------------------------------------------------------
+ * Sources and feeds: fetch state, robots.txt cache, captures
+ *
+ * A feed is a source with a feed URL. Its fetch state (validators for
+ * conditional GET, last status and error, when it is next due, how many
+ * fetches in a row failed) lives in the archive, so that `newsindex fetch`
+ * run from cron picks up where the previous run stopped.
+ * ------------------------------------------------------------------------ */
+
+/** Seconds between two regular fetches of a feed when the caller gives no
+ *  interval. @since 0.2 */
+#define ARC_FEED_INTERVAL 3600
+/** Delay after the first failure; it doubles with each further failure in
+ *  a row, up to ARC_FEED_BACKOFF_MAX. @since 0.2 */
+#define ARC_FEED_BACKOFF_BASE 900
+#define ARC_FEED_BACKOFF_MAX 86400
+/** The longest Retry-After a server is granted. @since 0.2 */
+#define ARC_FEED_RETRY_AFTER_MAX (7 * 86400)
+
+/** A feed with all its state. Every string is owned by the array it came
+ *  in (arc_feeds_free); any may be NULL. */
+typedef struct arc_feed {
+    int64_t id;             /**< the source's id */
+    char *name;             /**< source name (unique, case-insensitive) */
+    char *site;             /**< source site, e.g. "ledger.example" */
+    char *url;              /**< feed URL as added */
+    char *etag;             /**< ETag of the last 200 response */
+    char *last_modified;    /**< Last-Modified of the last 200 response */
+    int last_status;        /**< HTTP status of the last fetch; 0 when never
+                                 fetched or when no response came */
+    char *last_error;       /**< why the last fetch failed; NULL if it did not */
+    int64_t next_due;       /**< UTC seconds; ARC_TIME_NONE: due now */
+    int error_count;        /**< failed fetches in a row */
+    int64_t added;          /**< when the source was created (UTC seconds) */
+    int64_t articles;       /**< articles stored from this source */
+} arc_feed_t;
+
+/**
+ * Add a feed. The name defaults to the URL without its scheme; after the
+ * first successful fetch such a feed takes the feed's own title as name
+ * (arc_feed_record). A name that belongs to a source without a feed (one
+ * created by `import`) gets the feed attached to it.
+ * @param url     IN  absolute http(s) URL, stored as given.
+ * @param name    IN  source name or NULL.
+ * @param id      OUT the source id (may be NULL).
+ * @param existed OUT 1 when this URL was already a feed (nothing changed),
+ *                    else 0 (may be NULL).
+ * @retval ARC_OK, ARC_E_BAD_ARG (not an http(s) URL, or the name belongs to
+ *         another feed; reason in arc_db_errmsg), ARC_E_READONLY, ARC_E_DB.
+ * @since 0.2
+ */
+arc_status_t arc_feed_add(arc_db_t *db, const char *url, const char *name,
+                          int64_t *id, int *existed);
+
+/**
+ * Remove the feed named by its URL or its source name. The source's
+ * articles and captures stay (the source is then a plain source); a source
+ * with neither is deleted.
+ * @param removed_url OUT (may be NULL) malloc'd URL of the removed feed
+ *                    (arc_free).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no such feed), ARC_E_READONLY, ARC_E_DB.
+ * @since 0.2
+ */
+arc_status_t arc_feed_remove(arc_db_t *db, const char *url_or_name,
+                             char **removed_url);
+
+/**
+ * Every feed, by name (case-insensitive); with arc_feed_list_due() only
+ * those due at @p now (never fetched, or next_due <= now), soonest first.
+ * @param out OUT malloc'd array (arc_feeds_free), NULL when there are none.
+ * @param n   OUT its length.
+ * @retval ARC_OK, ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.2
+ */
+arc_status_t arc_feed_list(arc_db_t *db, arc_feed_t **out, size_t *n);
+arc_status_t arc_feed_list_due(arc_db_t *db, int64_t now, arc_feed_t **out,
+                               size_t *n);
+/** Free an array from arc_feed_list*(). NULL is a no-op. @since 0.2 */
+void arc_feeds_free(arc_feed_t *feeds, size_t n);
+
+/** The outcome of one fetch of a feed, for arc_feed_record(). The caller
+ *  owns the strings. */
+typedef struct arc_fetch_result {
+    int64_t fetched;        /**< when the fetch ended (UTC seconds) */
+    int status;             /**< HTTP status; 0 when no response came */
+    const char *error;      /**< NULL: success (a 200 that parsed, or 304);
+                                 else why the fetch failed */
+    const char *etag;       /**< validators of a 200 (NULL: none sent);
+                                 ignored for 304 and failures */
+    const char *last_modified;
+    int64_t retry_after;    /**< seconds the server asked us to wait; 0: none */
+    int64_t interval;       /**< seconds to the next regular fetch;
+                                 0: ARC_FEED_INTERVAL */
+    const char *title;      /**< the feed's title, or NULL (see arc_feed_add) */
+} arc_fetch_result_t;
+
+/**
+ * When a feed is next due. After a success (@p error_count 0): now +
+ * interval. After the n-th failure in a row: now + min(ARC_FEED_BACKOFF_BASE
+ * * 2^(n-1), ARC_FEED_BACKOFF_MAX), and never before the server's
+ * Retry-After (capped at ARC_FEED_RETRY_AFTER_MAX). Pure function.
+ * @param interval 0 for ARC_FEED_INTERVAL.
+ * @since 0.2
+ */
+int64_t arc_feed_next_due(int64_t now, int error_count, int64_t interval,
+                          int64_t retry_after);
+
+/**
+ * Record the outcome of a fetch of feed @p id: the status, the error text
+ * (or none), new validators after a 200, the error count (reset by a
+ * success, incremented by a failure) and the next due time from
+ * arc_feed_next_due().
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no such feed), ARC_E_READONLY, ARC_E_DB.
+ * @since 0.2
+ */
+arc_status_t arc_feed_record(arc_db_t *db, int64_t id,
+                             const arc_fetch_result_t *r);
+
+/**
+ * The cached robots.txt of an origin ("https://host[:port]").
+ * @param body    OUT malloc'd text (arc_free); NULL when none was stored.
+ * @param status  OUT the HTTP status it was fetched with (0: no response).
+ * @param fetched OUT when it was fetched (UTC seconds).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (never fetched), ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.2
+ */
+arc_status_t arc_robots_get(arc_db_t *db, const char *origin, char **body,
+                            int *status, int64_t *fetched);
+/** Store (replace) the robots.txt of an origin. @p body may be NULL.
+ *  @retval ARC_OK, ARC_E_READONLY, ARC_E_DB. @since 0.2 */
+arc_status_t arc_robots_put(arc_db_t *db, const char *origin, const char *body,
+                            int status, int64_t fetched);
+
+/** A stored capture: where the response record of a fetched URL is in the
+ *  archive's WARC files. For arc_capture_add() the caller owns the strings;
+ *  from arc_capture_latest() they belong to the record. */
+typedef struct arc_capture {
+    int64_t id;
+    const char *uri;        /**< the URL fetched (after redirects) */
+    const char *file;       /**< WARC path relative to the archive directory */
+    int64_t offset;         /**< offset of the response record in the file */
+    int64_t fetched;        /**< UTC seconds */
+    const char *kind;       /**< "feed", "page", "robots" or "import" */
+    int status;             /**< HTTP status */
+    int64_t source_id;      /**< 0 when not tied to a source */
+} arc_capture_t;
+
+/**
+ * Record a capture (the WARC record itself is written by the caller first).
+ * @param id OUT the capture's id (may be NULL).
+ * @retval ARC_OK, ARC_E_BAD_ARG (uri, file or kind missing), ARC_E_READONLY,
+ *         ARC_E_DB.
+ * @since 0.2
+ */
+arc_status_t arc_capture_add(arc_db_t *db, const arc_capture_t *c, int64_t *id);
+
+/**
+ * The most recent capture of @p uri.
+ * @param out OUT the record (arc_capture_destroy).
+ * @retval ARC_OK, ARC_E_NOT_FOUND, ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.2
+ */
+arc_status_t arc_capture_latest(arc_db_t *db, const char *uri,
+                                arc_capture_t **out);
+void arc_capture_destroy(arc_capture_t *c);
+
+/**
+ * Set the capture reference ("warc/FILE.warc.gz#OFFSET") of the article
+ * stored under @p url (any URL it was stored under, canonicalised).
+ * @param overwrite IN 0: only when the article has none yet.
+ * @param id        OUT the article id (may be NULL).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no article under that URL), ARC_E_BAD_ARG,
+ *         ARC_E_READONLY, ARC_E_DB.
+ * @since 0.2
+ */
+arc_status_t arc_article_set_capture(arc_db_t *db, const char *url,
+                                     const char *ref, int overwrite,
+                                     int64_t *id);
+
+/* ------------------------------------------------------------------------
+ * Bulk import (issue 6)
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Defer the full-text indexing of new articles stored by arc_article_put()
+ * inside an explicit transaction until arc_article_index_pending(), which
+ * writes them in id order (much cheaper for FTS5 than one at a time).
+ * The caller MUST call arc_article_index_pending() before every
+ * arc_db_commit() while this is on, or committed articles are not
+ * searchable. Outside a transaction articles are always indexed at once.
+ * @param on IN 1 to defer, 0 to index every article when stored (default).
+ * @since 0.3
+ */
+void arc_article_defer_index(arc_db_t *db, int on);
+
+/**
+ * Write the FTS rows of the articles whose indexing was deferred. Rows of
+ * articles rolled back meanwhile are skipped. A no-op when none wait.
+ * @retval ARC_OK, ARC_E_BUSY, ARC_E_DB.
+ * @since 0.3
+ */
+arc_status_t arc_article_index_pending(arc_db_t *db);
 
 #ifdef __cplusplus
 }

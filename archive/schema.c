@@ -12,7 +12,7 @@
 #include "archive-private.h"
 
 #define ARC_APPLICATION_ID 0x4E415243 /* "NARC" */
-#define ARC_SCHEMA_VERSION 2
+#define ARC_SCHEMA_VERSION 4
 
 int
 arc_schema_version(void)
@@ -177,8 +177,50 @@ static const char *const schema_v2[] = {
     NULL
 };
 
+/*
+ * Version 3: what story clustering derives per article (issue 4).
+ *  - article_features: the order in which the article was clustered (so a
+ *    later run replays the clustering state exactly), its shingle sketch
+ *    (bottom-k hashes of its word 4-grams, for near-duplicate detection)
+ *    and its sentence spans
+ *    ("start-end start-end ..." byte offsets in the body), so a story page
+ *    can pick and cite sentences without re-segmenting text.
+ *  - near_duplicate: a syndicated or near-identical copy and the original
+ *    it was linked to; copies are counted once in a story.
+ */
+static const char *const schema_v3[] = {
+    "CREATE TABLE article_features("
+    " article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"          /* clustering order */
+    " sketch BLOB,"
+    " sentences TEXT)",
+    "CREATE INDEX article_features_seq ON article_features(seq)",
+    "CREATE TABLE near_duplicate("
+    " article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,"
+    " original_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,"
+    " similarity REAL NOT NULL)",
+    "CREATE INDEX near_duplicate_original ON near_duplicate(original_id)",
+    NULL
+};
+
+/*
+ * Version 4 (issue 6, ingest speed): the FTS row of a NEW article is written
+ * by arc_article_put() itself (article.c), not by an AFTER INSERT trigger.
+ * A bulk import (arc_article_defer_index) then writes a whole batch's FTS
+ * rows at once, in rowid order, just before its commit: FTS5 flushes its
+ * pending terms to a new segment whenever a rowid goes backwards and at
+ * every statement savepoint, which the trigger caused once per article.
+ * The update and delete triggers stay. arc_article_put() is the only code
+ * that inserts articles.
+ */
+static const char *const schema_v4[] = {
+    "DROP TRIGGER IF EXISTS article_fts_ai",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
-static const char *const *const migrations[] = { schema_v1, schema_v2 };
+static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
+                                                 schema_v4 };
 
 static arc_status_t
 pragma_int(arc_db_t *db, const char *sql, int *out)

@@ -60,12 +60,29 @@ qry_cmd_timeline(const qry_opts_t *o)
     int rc = 0;
 
     qry_search_opts(o, &so);
-    st = arc_timeline_open(db, q, o->story, &so, &t);
-    if (st) {
-        rc = qry_fail(db, st);
+    if (o->entity) {
+        arc_entity_timeline_t *et = NULL;
+        if (q && o->query && *o->query) {
+            fprintf(stderr, "newsquery: timeline --entity takes no QUERY\n");
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        st = arc_entity_timeline_open(db, o->entity, &so, &et);
+        if (st == ARC_E_NOT_FOUND) {
+            fprintf(stderr, "newsquery: no entity with id %lld\n", (long long)o->entity);
+            rc = EXIT_EMPTY;
+            goto done;
+        }
+        tl = st ? NULL : qry_tl_create_entity(et);
+    } else {
+        st = arc_timeline_open(db, q, o->story, &so, &t);
+        tl = st ? NULL : qry_tl_create(t);
+    }
+    if (st || !tl) {
+        rc = qry_fail(db, st ? st : ARC_E_NOMEM);
         goto done;
     }
-    tl = qry_tl_create(t);
+    qry_tl_set_max_per_day(tl, o->max_per_day);
     pr = qry_printer_create(o->format, stdout, timeline_csv_fields,
                             qry_timeline_entry_text, NULL);
     while ((e = qry_tl_next(tl, &st)))

@@ -15,6 +15,14 @@ done
 count=$(cj "$T/story.json" get article_count)
 expect_eq "sources list every article" "$(cj "$T/story.json" length sources)" "$count"
 expect_eq "sources numbered from 1" "$(cj "$T/story.json" get sources.0.n)" 1
+npar=$(cj "$T/story.json" length summary)
+[ "$npar" -ge 3 ] && [ "$npar" -le 5 ] && ok "summary has 3-5 paragraphs ($npar)" || not_ok "summary paragraphs: $npar"
+for key in heading sentences.0.text sentences.0.citations.0.n sentences.0.citations.0.article \
+           sentences.0.citations.0.url sentences.0.citations.0.start sentences.0.citations.0.end; do
+    cj "$T/story.json" get "summary.0.$key" > /dev/null 2>&1 && ok "summary paragraph has $key" || not_ok "summary lacks $key"
+done
+multi=$(grep -c '"citations":' "$T/story.json")
+[ "$multi" -ge 3 ] && ok "summary sentences carry citations" || not_ok "citations: $multi"
 ntl=$(cj "$T/story.json" length timeline)
 [ "$ntl" -ge 1 ] && ok "story has a timeline ($ntl)" || not_ok "empty story timeline"
 cj "$T/story.json" get timeline.0.sources.0.url | grep -q '^https://' && ok "timeline entries cite URLs" || not_ok "timeline citation lacks url"
@@ -24,6 +32,8 @@ expect_grep "text: Updated (N articles)" "$T/story.txt" "Updated ($count article
 expect_grep "text: Sources" "$T/story.txt" "Sources ($count articles)"
 expect_grep "text: Timeline" "$T/story.txt" "^Timeline"
 grep -Eq '^[A-Z][a-z]{2} [0-9]{1,2}, 20[0-9]{2} – .*\[[0-9]+\]' "$T/story.txt" && ok "timeline lines read 'Mon D, YYYY – text [n]'" || not_ok "timeline line shape"
+grep -Eq '\. \[[0-9]+\](\[[0-9]+\])* [A-Z]' "$T/story.txt" && ok "summary sentences are each followed by [n]" || not_ok "summary citation shape"
+grep -Eq '^\[[0-9]+\] .* – .* \(20[0-9]{2}-[0-9]{2}-[0-9]{2}\)$' "$T/story.txt" && ok "sources read '[n] source – title (date)'" || not_ok "sources line shape"
 
 # timeline over a date range: event dates inside it, in order
 nq timeline witkoff --since 2025-11-28 --until 2025-12-05 --format json > "$T/tl.json"

@@ -1,0 +1,1036 @@
+/*
+ * cluster.c - online story clustering (see cluster.h for the model).
+ *
+ * Data kept in memory for a run:
+ *  - a term dictionary (word -> id) with document frequencies, and an
+ *    entity map (archive entity id -> dense id) with document frequencies;
+ *  - per story: the centroid (sum of the unit TF-IDF vectors of its
+ *    articles) with its squared norm kept up to date, the entities seen in
+ *    it with counts, its time span and its best headline;
+ *  - postings term -> stories and entity -> stories, which give the
+ *    candidate stories of an article without looking at all of them
+ *    (stale stories are dropped from the lists as they are met);
+ *  - every article's shingle sketch, indexed by its smallest hashes, for
+ *    near-duplicate lookups.
+ * Everything is ordered by arrival, and ties go to the older story, so the
+ * same input order gives the same stories.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cluster.h"
+#include "shingle.h"
+#include "termvec.h"
+#include "text.h"
+
+#define DAY 86400.0
+#define LEAD_BYTES 600       /* the lead: this much of the body */
+#define TITLE_WEIGHT 2.0f    /* a title word counts as two lead words */
+#define CAND_TERMS 16        /* postings read per article: its top terms */
+#define MAX_SCORED 32        /* candidates scored in full: best pre-scores */
+#define DUP_BANDS 4          /* sketch hashes indexed per article */
+#define REPLAY_MAX 50000     /* clustered articles replayed at start-up */
+#define STALE_DAYS 45        /* a story this long past max_gap_days before the
+                                newest article is never a candidate again */
+
+void
+idx_cluster_params_default(idx_cluster_params_t *p)
+{
+    /* tuned on samples/ (both input orders) and tools/eval/stories */
+    p->threshold = 0.40;
+    p->revive_extra = 0.15;
+    p->entity_weight = 0.60;
+    p->quiet_days = 4;
+    p->max_gap_days = 40;
+    p->dup_min = 0.5;
+    p->dup_days = 7;
+    p->cos_gate = 0.15;
+}
+
+/* ---- small maps ---- */
+
+/* uint64 -> uint32 open addressing (key 0 is stored as a flag). */
+typedef struct u64map {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t cap, n;
+} u64map_t;
+
+static uint64_t
+hash64(uint64_t x)
+{
+    x ^= x >> 31;
+    x *= 0x7fb5d329728ea185ULL;
+    x ^= x >> 27;
+    x *= 0x81dadef4bc2dd44dULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static int
+u64map_grow(u64map_t *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *k = calloc(cap, sizeof *k);
+    uint32_t *v = malloc(cap * sizeof *v);
+
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = hash64(m->keys[i]) & (cap - 1);
+        while (k[j])
+            j = (j + 1) & (cap - 1);
+        k[j] = m->keys[i];
+        v[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = k;
+    m->vals = v;
+    m->cap = cap;
+    return 0;
+}
+
+/* Find key (stored +1 so 0 means empty). Returns a pointer to its value
+ * slot, inserting with *created = 1 when absent; NULL without memory. */
+static uint32_t *
+u64map_slot(u64map_t *m, uint64_t key, int *created)
+{
+    uint64_t k = key + 1 ? key + 1 : 1;
+    size_t j;
+
+    *created = 0;
+    if ((m->n + 1) * 2 > m->cap && u64map_grow(m) < 0)
+        return NULL;
+    j = hash64(k) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != k)
+        j = (j + 1) & (m->cap - 1);
+    if (!m->keys[j]) {
+        m->keys[j] = k;
+        m->vals[j] = 0;
+        m->n++;
+        *created = 1;
+    }
+    return &m->vals[j];
+}
+
+static const uint32_t *
+u64map_find(const u64map_t *m, uint64_t key)
+{
+    uint64_t k = key + 1 ? key + 1 : 1;
+    size_t j;
+
+    if (!m->cap)
+        return NULL;
+    j = hash64(k) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (m->keys[j] == k)
+            return &m->vals[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
+static void
+u64map_free(u64map_t *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* A growable list of uint32. */
+typedef struct u32list {
+    uint32_t *v;
+    uint32_t n, cap;
+} u32list_t;
+
+static int
+u32list_push(u32list_t *l, uint32_t x)
+{
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 4;
+        uint32_t *p = realloc(l->v, cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->v = p;
+        l->cap = cap;
+    }
+    l->v[l->n++] = x;
+    return 0;
+}
+
+/* ---- state ---- */
+
+typedef struct story_state {
+    int64_t id;              /* archive story id */
+    double first, last;      /* publication times (seconds) */
+    int n;                   /* articles (copies not counted) */
+    idx_tv_t centroid;
+    double norm2;            /* squared norm of centroid */
+    idx_tv_t ents;           /* dense entity id -> articles mentioning it */
+    idx_tv_t title_vec;      /* the best headline's unit vector */
+    uint32_t stamp;          /* candidate de-duplication */
+    double pre;              /* cheap pre-score of the current article */
+} story_state_t;
+
+typedef struct art_state {
+    double t;
+    uint32_t story;          /* index into stories */
+    int64_t id;
+    uint64_t sketch[IDX_SKETCH_K];
+    uint8_t n_sketch;
+} art_state_t;
+
+struct idx_cluster {
+    arc_db_t *db;
+    idx_cluster_params_t p;
+    /* terms */
+    u64map_t term_ids;       /* hash of word -> term id */
+    uint32_t *term_df;
+    u32list_t *term_post;    /* term id -> stories */
+    size_t n_terms, cap_terms;
+    /* entities */
+    u64map_t ent_ids;        /* archive id -> dense id */
+    uint32_t *ent_df;
+    u32list_t *ent_post;
+    size_t n_ents, cap_ents;
+    double n_docs;           /* articles seen (copies not counted) */
+    /* stories */
+    story_state_t *stories;
+    size_t n_stories, cap_stories;
+    u64map_t story_index;    /* archive story id -> index */
+    uint32_t stamp;
+    /* articles and sketches */
+    art_state_t *arts;
+    size_t n_arts, cap_arts;
+    u64map_t sketch_head;    /* sketch hash -> 1 + first node */
+    uint32_t *sketch_next;   /* node -> 1 + next node (0 = end) */
+    uint32_t *sketch_art;    /* node -> article index */
+    size_t n_nodes, cap_nodes;
+    double now;              /* latest publication time seen */
+    int64_t seq;             /* articles clustered so far (their order) */
+    double seconds;          /* time spent in idx_cluster_add */
+    int failed;              /* an allocation failed */
+    int debug;               /* $NEWSARCHIVE_CLUSTER_DEBUG: decisions on stderr */
+    /* scratch */
+    idx_tv_t tf;
+    uint32_t *cand;
+    size_t cap_cand;
+};
+
+static uint64_t
+word_hash(const char *w, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Term id of a word, creating it. Returns UINT32_MAX without memory. */
+static uint32_t
+term_id(idx_cluster_t *c, const char *w, size_t n)
+{
+    int created;
+    uint32_t *slot = u64map_slot(&c->term_ids, word_hash(w, n), &created);
+
+    if (!slot)
+        return UINT32_MAX;
+    if (created) {
+        if (c->n_terms == c->cap_terms) {
+            size_t cap = c->cap_terms ? c->cap_terms * 2 : 4096;
+            uint32_t *df = realloc(c->term_df, cap * sizeof *df);
+            u32list_t *post;
+            if (df)
+                c->term_df = df;
+            post = realloc(c->term_post, cap * sizeof *post);
+            if (!df || !post)
+                return UINT32_MAX;
+            c->term_post = post;
+            c->cap_terms = cap;
+        }
+        c->term_df[c->n_terms] = 0;
+        memset(&c->term_post[c->n_terms], 0, sizeof c->term_post[0]);
+        *slot = (uint32_t)c->n_terms++;
+    }
+    return *slot;
+}
+
+static uint32_t
+ent_id(idx_cluster_t *c, int64_t id)
+{
+    int created;
+    uint32_t *slot = u64map_slot(&c->ent_ids, (uint64_t)id, &created);
+
+    if (!slot)
+        return UINT32_MAX;
+    if (created) {
+        if (c->n_ents == c->cap_ents) {
+            size_t cap = c->cap_ents ? c->cap_ents * 2 : 1024;
+            uint32_t *df = realloc(c->ent_df, cap * sizeof *df);
+            u32list_t *post;
+            if (df)
+                c->ent_df = df;
+            post = realloc(c->ent_post, cap * sizeof *post);
+            if (!df || !post)
+                return UINT32_MAX;
+            c->ent_post = post;
+            c->cap_ents = cap;
+        }
+        c->ent_df[c->n_ents] = 0;
+        memset(&c->ent_post[c->n_ents], 0, sizeof c->ent_post[0]);
+        *slot = (uint32_t)c->n_ents++;
+    }
+    return *slot;
+}
+
+static double
+idf(const idx_cluster_t *c, uint32_t df)
+{
+    return log((c->n_docs + 1.0) / (df + 1.0)) + 1.0;
+}
+
+/* Rarity of an entity in 0..1: 1 for one never seen, 0 for one in every
+ * article. */
+static double
+rarity(const idx_cluster_t *c, uint32_t df)
+{
+    double n = c->n_docs + 2.0;
+    double r = log(n / (df + 1.0)) / log(n);
+    return r < 0 ? 0 : r > 1 ? 1 : r;
+}
+
+/* ---- the article's vectors ---- */
+
+typedef struct collect {
+    idx_cluster_t *c;
+    float w;
+} collect_t;
+
+static void
+on_term(const char *w, size_t n, void *ctx)
+{
+    collect_t *k = ctx;
+    uint32_t id = term_id(k->c, w, n);
+
+    if (id == UINT32_MAX || idx_tv_add(&k->c->tf, id, k->w) < 0)
+        k->c->failed = 1;
+}
+
+/* Build the unit TF-IDF vector of title + lead into *out (terms created). */
+static void
+text_vector(idx_cluster_t *c, const char *title, const char *body, idx_tv_t *out,
+            idx_tv_t *title_vec)
+{
+    collect_t k = { c, TITLE_WEIGHT };
+    size_t blen = body ? strlen(body) : 0;
+
+    c->tf.n = 0;
+    if (title)
+        idx_terms(title, strlen(title), on_term, &k);
+    if (title_vec) {
+        title_vec->n = 0;
+        for (size_t i = 0; i < c->tf.n; i++)
+            if (idx_tv_add(title_vec, c->tf.v[i].term,
+                           (float)idf(c, c->term_df[c->tf.v[i].term])) < 0)
+                c->failed = 1;
+        idx_tv_normalise(title_vec);
+    }
+    k.w = 1.0f;
+    if (body) {
+        size_t lead = blen < LEAD_BYTES ? blen : LEAD_BYTES;
+        /* end the lead at a word boundary */
+        while (lead < blen && lead < LEAD_BYTES + 40 && body[lead] != ' ')
+            lead++;
+        idx_terms(body, lead, on_term, &k);
+    }
+    out->n = 0;
+    for (size_t i = 0; i < c->tf.n; i++) {
+        double w = (1.0 + log(c->tf.v[i].w)) * idf(c, c->term_df[c->tf.v[i].term]);
+        if (idx_tv_add(out, c->tf.v[i].term, (float)w) < 0)
+            c->failed = 1;
+    }
+    idx_tv_normalise(out);
+}
+
+/* ---- stories ---- */
+
+static story_state_t *
+story_new(idx_cluster_t *c, int64_t id, double t, uint32_t *index)
+{
+    story_state_t *s;
+    int created;
+    uint32_t *slot;
+
+    if (c->n_stories == c->cap_stories) {
+        size_t cap = c->cap_stories ? c->cap_stories * 2 : 256;
+        story_state_t *p = realloc(c->stories, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        c->stories = p;
+        c->cap_stories = cap;
+    }
+    slot = u64map_slot(&c->story_index, (uint64_t)id, &created);
+    if (!slot)
+        return NULL;
+    *slot = (uint32_t)c->n_stories;
+    *index = (uint32_t)c->n_stories;
+    s = &c->stories[c->n_stories++];
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    s->first = s->last = t;
+    return s;
+}
+
+/* Add an article's vectors to story si; updates postings and the best
+ * headline. Returns 1 when the headline changed. */
+static int
+story_add(idx_cluster_t *c, uint32_t si, const idx_tv_t *vec, const uint32_t *ents,
+          size_t n_ents, const idx_tv_t *title_vec, double t)
+{
+    story_state_t *s = &c->stories[si];
+    int changed = 0;
+
+    for (size_t i = 0; i < vec->n; i++) {
+        uint32_t term = vec->v[i].term;
+        float old = idx_tv_get(&s->centroid, term), w = vec->v[i].w;
+        if (old == 0.0f && u32list_push(&c->term_post[term], si) < 0)
+            c->failed = 1;
+        if (idx_tv_add(&s->centroid, term, w) < 0)
+            c->failed = 1;
+        s->norm2 += (double)(old + w) * (old + w) - (double)old * old;
+    }
+    for (size_t i = 0; i < n_ents; i++) {
+        if (idx_tv_get(&s->ents, ents[i]) == 0.0f &&
+            u32list_push(&c->ent_post[ents[i]], si) < 0)
+            c->failed = 1;
+        if (idx_tv_add(&s->ents, ents[i], 1.0f) < 0)
+            c->failed = 1;
+    }
+    s->n++;
+    if (t < s->first)
+        s->first = t;
+    if (t > s->last)
+        s->last = t;
+    if (title_vec && title_vec->n) {
+        double cur = s->n > 1 ? idx_tv_dot(&s->title_vec, &s->centroid) : -1.0;
+        double cand = idx_tv_dot(title_vec, &s->centroid);
+        if (cand > cur + 1e-9) {
+            s->title_vec.n = 0;
+            for (size_t i = 0; i < title_vec->n; i++)
+                if (idx_tv_add(&s->title_vec, title_vec->v[i].term, title_vec->v[i].w) < 0)
+                    c->failed = 1;
+            changed = s->n > 1;
+        }
+    }
+    return changed;
+}
+
+static double
+gap_days(const story_state_t *s, double t)
+{
+    if (t > s->last)
+        return (t - s->last) / DAY;
+    if (t < s->first)
+        return (s->first - t) / DAY;
+    return 0.0;
+}
+
+/* Score of an article against story si (0 when it may not join). */
+static double
+story_score(const idx_cluster_t *c, const story_state_t *s, const idx_tv_t *vec,
+            const uint32_t *ents, size_t n_ents, double t, int *quiet)
+{
+    double dot = 0, cosv, evid = 1.0, g = gap_days(s, t), score, quiet_after;
+
+    *quiet = 0;
+    if (g > c->p.max_gap_days || (c->now - s->last) / DAY > c->p.max_gap_days + STALE_DAYS)
+        return 0.0;
+    for (size_t i = 0; i < vec->n; i++)
+        dot += (double)vec->v[i].w * idx_tv_get(&s->centroid, vec->v[i].term);
+    cosv = s->norm2 > 0 ? dot / sqrt(s->norm2) : 0.0;
+    /* shared entities as independent pieces of evidence: a rare one counts
+     * nearly fully, one found in many articles nearly not at all; one seen
+     * in only a few of a long story's articles counts less */
+    for (size_t i = 0; i < n_ents; i++) {
+        float k = idx_tv_get(&s->ents, ents[i]);
+        if (k > 0) {
+            double r = rarity(c, c->ent_df[ents[i]]);
+            double share = sqrt((double)k / s->n);
+            evid *= 1.0 - r * r * share;
+        }
+    }
+    /* entities confirm a text match, they cannot make one: their weight
+     * grows with the text similarity up to cos_gate */
+    score = cosv + c->p.entity_weight * (1.0 - evid) *
+                   (cosv >= c->p.cos_gate ? 1.0 : cosv / c->p.cos_gate);
+    /* a story is quiet when nothing new came for a while; an article from
+     * before the story began (a late arrival) is judged more loosely */
+    quiet_after = t < s->first ? 2.0 * c->p.quiet_days : c->p.quiet_days;
+    if (g > quiet_after) {
+        *quiet = 1;
+        score *= exp(-(g - quiet_after) / (3.0 * c->p.max_gap_days));
+    }
+    return score;
+}
+
+static int
+cand_push(idx_cluster_t *c, size_t *n, uint32_t si)
+{
+    if (*n == c->cap_cand) {
+        size_t cap = c->cap_cand ? c->cap_cand * 2 : 256;
+        uint32_t *p = realloc(c->cand, cap * sizeof *p);
+        if (!p)
+            return -1;
+        c->cand = p;
+        c->cap_cand = cap;
+    }
+    c->cand[(*n)++] = si;
+    return 0;
+}
+
+/* Collect candidate stories from one postings list, dropping stories that
+ * have been silent too long for this article (order-preserving). */
+static void
+collect_postings(idx_cluster_t *c, u32list_t *l, double t, double w, size_t *n)
+{
+    uint32_t k = 0;
+
+    for (uint32_t i = 0; i < l->n; i++) {
+        story_state_t *s = &c->stories[l->v[i]];
+        if ((c->now - s->last) / DAY > c->p.max_gap_days + STALE_DAYS)
+            continue; /* stale for good: drop from the list */
+        l->v[k++] = l->v[i];
+        if (s->stamp == c->stamp) {
+            s->pre += w;
+            continue;
+        }
+        if (gap_days(s, t) > c->p.max_gap_days)
+            continue;
+        s->stamp = c->stamp;
+        s->pre = w;
+        if (cand_push(c, n, l->v[i]) < 0)
+            c->failed = 1;
+    }
+    l->n = k;
+}
+
+/* qsort has no context argument: the stories being ordered. */
+static const story_state_t *sort_stories;
+
+static int
+by_pre(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    double px = sort_stories[x].pre, py = sort_stories[y].pre;
+
+    if (px != py)
+        return px > py ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+/* The best story for an article, or UINT32_MAX for a new one. */
+static uint32_t
+best_story(idx_cluster_t *c, const idx_tv_t *vec, const uint32_t *ents,
+           size_t n_ents, double t)
+{
+    uint32_t top[CAND_TERMS], best = UINT32_MAX;
+    size_t n_top = 0, n_cand = 0;
+    double best_score = 0;
+
+    /* the article's heaviest terms (ties: lower term id) */
+    for (size_t i = 0; i < vec->n; i++) {
+        size_t j = n_top < CAND_TERMS ? n_top++ : CAND_TERMS;
+        if (j == CAND_TERMS) {
+            if (vec->v[i].w <= vec->v[top[CAND_TERMS - 1]].w)
+                continue;
+            j = CAND_TERMS - 1;
+        }
+        while (j > 0 && vec->v[top[j - 1]].w < vec->v[i].w) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = (uint32_t)i;
+    }
+    if (++c->stamp == 0) {
+        for (size_t i = 0; i < c->n_stories; i++)
+            c->stories[i].stamp = 0;
+        c->stamp = 1;
+    }
+    for (size_t i = 0; i < n_top; i++)
+        collect_postings(c, &c->term_post[vec->v[top[i]].term], t, vec->v[top[i]].w, &n_cand);
+    for (size_t i = 0; i < n_ents; i++)
+        collect_postings(c, &c->ent_post[ents[i]], t,
+                         c->p.entity_weight * rarity(c, c->ent_df[ents[i]]), &n_cand);
+    /* score in full only the candidates with the best pre-scores */
+    if (n_cand > MAX_SCORED) {
+        sort_stories = c->stories;
+        qsort(c->cand, n_cand, sizeof *c->cand, by_pre);
+        n_cand = MAX_SCORED;
+    }
+    for (size_t i = 0; i < n_cand; i++) {
+        uint32_t si = c->cand[i];
+        int quiet;
+        double s = story_score(c, &c->stories[si], vec, ents, n_ents, t, &quiet);
+        double need = c->p.threshold + (quiet ? c->p.revive_extra : 0.0);
+        if (c->debug)
+            fprintf(stderr, "  story %lld: score %.3f (pre %.3f)%s\n",
+                    (long long)c->stories[si].id, s, c->stories[si].pre, quiet ? " quiet" : "");
+        if (s < need)
+            continue;
+        if (s > best_score + 1e-12 || (fabs(s - best_score) <= 1e-12 && si < best)) {
+            best_score = s;
+            best = si;
+        }
+    }
+    return best;
+}
+
+/* ---- articles and near-duplicates ---- */
+
+static art_state_t *
+art_new(idx_cluster_t *c, int64_t id, double t, const uint64_t *sk, size_t n_sk)
+{
+    art_state_t *a;
+
+    if (c->n_arts == c->cap_arts) {
+        size_t cap = c->cap_arts ? c->cap_arts * 2 : 1024;
+        art_state_t *p = realloc(c->arts, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        c->arts = p;
+        c->cap_arts = cap;
+    }
+    a = &c->arts[c->n_arts++];
+    a->t = t;
+    a->id = id;
+    a->story = UINT32_MAX;
+    if (n_sk > IDX_SKETCH_K)
+        n_sk = IDX_SKETCH_K;
+    memcpy(a->sketch, sk, n_sk * sizeof *sk);
+    a->n_sketch = (uint8_t)n_sk;
+    return a;
+}
+
+/* Index the article's smallest sketch hashes. */
+static void
+sketch_index(idx_cluster_t *c, uint32_t ai)
+{
+    const art_state_t *a = &c->arts[ai];
+
+    for (size_t b = 0; b < DUP_BANDS && b < a->n_sketch; b++) {
+        int created;
+        uint32_t *head = u64map_slot(&c->sketch_head, a->sketch[b], &created);
+        if (!head) {
+            c->failed = 1;
+            return;
+        }
+        if (c->n_nodes == c->cap_nodes) {
+            size_t cap = c->cap_nodes ? c->cap_nodes * 2 : 4096;
+            uint32_t *nx = realloc(c->sketch_next, cap * sizeof *nx), *ar;
+            if (nx)
+                c->sketch_next = nx;
+            ar = realloc(c->sketch_art, cap * sizeof *ar);
+            if (!nx || !ar) {
+                c->failed = 1;
+                return;
+            }
+            c->sketch_art = ar;
+            c->cap_nodes = cap;
+        }
+        c->sketch_art[c->n_nodes] = ai;
+        c->sketch_next[c->n_nodes] = created ? 0 : *head;
+        *head = (uint32_t)++c->n_nodes;
+    }
+}
+
+/* The earlier article this one is a copy of (its index), or UINT32_MAX. */
+static uint32_t
+find_original(idx_cluster_t *c, const uint64_t *sk, size_t n_sk, double t,
+              double *sim)
+{
+    uint32_t best = UINT32_MAX;
+    double best_sim = 0;
+
+    *sim = 0;
+    for (size_t b = 0; b < DUP_BANDS && b < n_sk; b++) {
+        const uint32_t *head = u64map_find(&c->sketch_head, sk[b]);
+        for (uint32_t node = head ? *head : 0; node; node = c->sketch_next[node - 1]) {
+            uint32_t ai = c->sketch_art[node - 1];
+            const art_state_t *a = &c->arts[ai];
+            double r;
+            if (fabs(a->t - t) > c->p.dup_days * DAY || a->story == UINT32_MAX)
+                continue;
+            r = idx_shingle_resemblance(sk, n_sk, a->sketch, a->n_sketch);
+            if (r > best_sim + 1e-12 || (fabs(r - best_sim) <= 1e-12 && ai < best)) {
+                best_sim = r;
+                best = ai;
+            }
+        }
+    }
+    if (best_sim < c->p.dup_min)
+        return UINT32_MAX;
+    *sim = best_sim;
+    return best;
+}
+
+/* Dense entity ids of an article (malloc'd into *out). */
+static size_t
+article_entities(idx_cluster_t *c, int64_t id, uint32_t **out, arc_status_t *st)
+{
+    int64_t *ids = NULL;
+    size_t n = 0, k = 0;
+
+    *out = NULL;
+    *st = arc_article_entity_ids(c->db, id, &ids, &n);
+    if (*st || !n) {
+        arc_free(ids);
+        return 0;
+    }
+    *out = malloc(n * sizeof **out);
+    if (!*out) {
+        arc_free(ids);
+        c->failed = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t e = ent_id(c, ids[i]);
+        if (e == UINT32_MAX) {
+            c->failed = 1;
+            continue;
+        }
+        (*out)[k++] = e;
+    }
+    arc_free(ids);
+    return k;
+}
+
+static void
+count_document(idx_cluster_t *c, const idx_tv_t *vec, const uint32_t *ents, size_t n_ents)
+{
+    for (size_t i = 0; i < vec->n; i++)
+        c->term_df[vec->v[i].term]++;
+    for (size_t i = 0; i < n_ents; i++)
+        c->ent_df[ents[i]]++;
+    c->n_docs += 1.0;
+}
+
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Place an article whose story is decided (joining story index si, or a
+ * new story when si is UINT32_MAX) into the in-memory state. */
+static arc_status_t
+place(idx_cluster_t *c, uint32_t ai, uint32_t si, int64_t story_id,
+      const idx_tv_t *vec, const uint32_t *ents, size_t n_ents,
+      const idx_tv_t *title_vec, int *title_changed)
+{
+    double t = c->arts[ai].t;
+
+    if (si == UINT32_MAX) {
+        if (!story_new(c, story_id, t, &si))
+            return ARC_E_NOMEM;
+    }
+    *title_changed = story_add(c, si, vec, ents, n_ents, title_vec, t);
+    c->arts[ai].story = si;
+    count_document(c, vec, ents, n_ents);
+    sketch_index(c, ai);
+    return ARC_OK;
+}
+
+arc_status_t
+idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *body,
+                int64_t published, int64_t *story_out)
+{
+    uint64_t sk[IDX_SKETCH_K];
+    size_t n_sk, blen = body ? strlen(body) : 0, n_spans, n_ents = 0;
+    idx_span_t *spans = NULL;
+    int *flat = NULL;
+    idx_tv_t vec, tvec;
+    uint32_t *ents = NULL, orig, si, ai;
+    double t, sim, t0 = now_seconds();
+    int64_t story = 0;
+    int title_changed = 0;
+    arc_status_t st;
+
+    if (story_out)
+        *story_out = 0;
+    idx_tv_init(&vec);
+    idx_tv_init(&tvec);
+    t = published != ARC_TIME_NONE ? (double)published : c->now;
+    if (t > c->now)
+        c->now = t;
+
+    /* features: sketch and sentence spans */
+    n_sk = body ? idx_shingle_sketch(body, blen, sk) : 0;
+    n_spans = body ? idx_sentences(body, blen, &spans) : 0;
+    if (n_spans && !(flat = malloc(n_spans * 2 * sizeof *flat))) {
+        st = ARC_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n_spans; i++) {
+        flat[2 * i] = spans[i].start;
+        flat[2 * i + 1] = spans[i].end;
+    }
+    if ((st = arc_article_features_put(c->db, id, c->seq + 1, sk, n_sk, flat, n_spans)))
+        goto done;
+    if (!art_new(c, id, t, sk, n_sk)) {
+        st = ARC_E_NOMEM;
+        goto done;
+    }
+    ai = (uint32_t)c->n_arts - 1;
+    c->seq++;
+
+    /* a syndicated copy joins its original's story and changes nothing */
+    orig = find_original(c, sk, n_sk, t, &sim);
+    if (orig != UINT32_MAX) {
+        story_state_t *s = &c->stories[c->arts[orig].story];
+        if ((st = arc_article_set_duplicate(c->db, id, c->arts[orig].id, sim)))
+            goto done;
+        if ((st = arc_story_assign(c->db, id, s->id, &story)))
+            goto done;
+        c->arts[ai].story = c->arts[orig].story;
+        goto done;
+    }
+
+    text_vector(c, title, body, &vec, &tvec);
+    n_ents = article_entities(c, id, &ents, &st);
+    if (st)
+        goto done;
+    if (c->debug)
+        fprintf(stderr, "article %lld \"%s\"\n", (long long)id, title ? title : "");
+    si = best_story(c, &vec, ents, n_ents, t);
+    if ((st = arc_story_assign(c->db, id, si == UINT32_MAX ? 0 : c->stories[si].id, &story)))
+        goto done;
+    if ((st = place(c, ai, si, story, &vec, ents, n_ents, &tvec, &title_changed)))
+        goto done;
+    if (title_changed && title && (st = arc_story_set_title(c->db, story, title)))
+        goto done;
+    if (c->failed)
+        st = ARC_E_NOMEM;
+done:
+    if (story_out)
+        *story_out = story;
+    idx_tv_free(&vec);
+    idx_tv_free(&tvec);
+    free(ents);
+    free(spans);
+    free(flat);
+    c->seconds += now_seconds() - t0;
+    return st;
+}
+
+/*
+ * Replay the clustering of the stored articles, in the order they were
+ * clustered, into the in-memory state: the same document frequencies,
+ * centroids and sketch index an uninterrupted run would hold, so an import
+ * continued later (or after a crash) decides exactly as one run would.
+ * Stories are taken as stored (user corrections included), never
+ * re-decided. Only the last REPLAY_MAX clustered articles are replayed
+ * (about 90 us each): beyond that, frequencies come from that recent
+ * window and a continued import may differ slightly from one long run.
+ */
+static arc_status_t
+load_state(idx_cluster_t *c)
+{
+    arc_article_scan_t *scan = NULL;
+    const arc_scan_row_t *r;
+    arc_status_t st;
+    idx_tv_t vec, tvec;
+
+    if ((st = arc_article_scan_open(c->db, REPLAY_MAX, LEAD_BYTES + 40, 1, &scan)))
+        return st;
+    idx_tv_init(&vec);
+    idx_tv_init(&tvec);
+    /* entity ids need a second statement while the scan is open: reads
+     * only, which SQLite allows on one connection */
+    while ((st = arc_article_scan_next(scan, &r)) == ARC_OK && r) {
+        double t = r->published != ARC_TIME_NONE ? (double)r->published : c->now;
+        const uint32_t *known;
+        uint32_t *ents = NULL, ai;
+        size_t n_ents;
+        int changed;
+
+        if (r->seq > c->seq)
+            c->seq = r->seq;
+        if (!r->story)
+            continue;
+        if (t > c->now)
+            c->now = t;
+        if (!art_new(c, r->id, t, r->sketch, r->n_sketch)) {
+            st = ARC_E_NOMEM;
+            break;
+        }
+        ai = (uint32_t)c->n_arts - 1;
+        known = u64map_find(&c->story_index, (uint64_t)r->story);
+        if (r->duplicate_of) {
+            if (known)
+                c->arts[ai].story = *known;
+            continue;
+        }
+        text_vector(c, r->title, r->body, &vec, &tvec);
+        n_ents = article_entities(c, r->id, &ents, &st);
+        if (st) {
+            free(ents);
+            break;
+        }
+        st = place(c, ai, known ? *known : UINT32_MAX, r->story, &vec, ents, n_ents,
+                   &tvec, &changed);
+        free(ents);
+        if (st)
+            break;
+    }
+    idx_tv_free(&vec);
+    idx_tv_free(&tvec);
+    arc_article_scan_destroy(scan);
+    if (!st && c->failed)
+        st = ARC_E_NOMEM;
+    return st;
+}
+
+/* Tuning aid: "threshold=0.3,entity_weight=0.45" overrides parameters
+ * (used by tools/eval/stories to search them; unknown names are ignored). */
+static void
+params_from_env(idx_cluster_params_t *p, const char *spec)
+{
+    static const struct { const char *name; size_t off; } names[] = {
+        { "threshold", offsetof(idx_cluster_params_t, threshold) },
+        { "revive_extra", offsetof(idx_cluster_params_t, revive_extra) },
+        { "entity_weight", offsetof(idx_cluster_params_t, entity_weight) },
+        { "quiet_days", offsetof(idx_cluster_params_t, quiet_days) },
+        { "max_gap_days", offsetof(idx_cluster_params_t, max_gap_days) },
+        { "dup_min", offsetof(idx_cluster_params_t, dup_min) },
+        { "dup_days", offsetof(idx_cluster_params_t, dup_days) },
+        { "cos_gate", offsetof(idx_cluster_params_t, cos_gate) },
+    };
+
+    while (spec && *spec) {
+        const char *eq = strchr(spec, '='), *end = strchr(spec, ',');
+        if (!end)
+            end = spec + strlen(spec);
+        if (eq && eq < end)
+            for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+                if (strlen(names[i].name) == (size_t)(eq - spec) &&
+                    strncmp(names[i].name, spec, (size_t)(eq - spec)) == 0)
+                    *(double *)((char *)p + names[i].off) = strtod(eq + 1, NULL);
+        spec = *end ? end + 1 : end;
+    }
+}
+
+idx_cluster_t *
+idx_cluster_create(arc_db_t *db, int load, const idx_cluster_params_t *params)
+{
+    idx_cluster_t *c = calloc(1, sizeof *c);
+
+    if (!c)
+        return NULL;
+    c->db = db;
+    c->debug = getenv("NEWSARCHIVE_CLUSTER_DEBUG") != NULL;
+    if (params)
+        c->p = *params;
+    else
+        idx_cluster_params_default(&c->p);
+    params_from_env(&c->p, getenv("NEWSARCHIVE_CLUSTER_PARAMS"));
+    if (load && load_state(c) != ARC_OK) {
+        idx_cluster_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+void
+idx_cluster_destroy(idx_cluster_t *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_terms; i++)
+        free(c->term_post[i].v);
+    for (size_t i = 0; i < c->n_ents; i++)
+        free(c->ent_post[i].v);
+    for (size_t i = 0; i < c->n_stories; i++) {
+        idx_tv_free(&c->stories[i].centroid);
+        idx_tv_free(&c->stories[i].ents);
+        idx_tv_free(&c->stories[i].title_vec);
+    }
+    u64map_free(&c->term_ids);
+    u64map_free(&c->ent_ids);
+    u64map_free(&c->story_index);
+    u64map_free(&c->sketch_head);
+    free(c->term_df);
+    free(c->term_post);
+    free(c->ent_df);
+    free(c->ent_post);
+    free(c->stories);
+    free(c->arts);
+    free(c->sketch_next);
+    free(c->sketch_art);
+    idx_tv_free(&c->tf);
+    free(c->cand);
+    free(c);
+}
+
+double
+idx_cluster_seconds(const idx_cluster_t *c)
+{
+    return c ? c->seconds : 0.0;
+}
+
+/* ---- the import pipeline's process-wide state ---- */
+
+static idx_cluster_t *shared_state;
+static arc_db_t *shared_db;
+static char *shared_path;
+static int release_registered;
+
+void
+idx_cluster_release(void)
+{
+    idx_cluster_destroy(shared_state);
+    free(shared_path);
+    shared_state = NULL;
+    shared_db = NULL;
+    shared_path = NULL;
+}
+
+static void
+release_at_exit(void)
+{
+    idx_cluster_release();
+}
+
+arc_status_t
+idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
+                    const char *lead, int64_t published)
+{
+    const char *path = arc_db_path(db);
+
+    if (shared_state && (shared_db != db || !shared_path || strcmp(shared_path, path) != 0))
+        idx_cluster_release();
+    if (!shared_state) {
+        if (!release_registered) {
+            atexit(release_at_exit);
+            release_registered = 1;
+        }
+        shared_state = idx_cluster_create(db, 1, NULL);
+        if (!shared_state)
+            return ARC_E_NOMEM;
+        shared_db = db;
+        shared_path = strdup(path);
+    }
+    return idx_cluster_add(shared_state, id, title, lead, published, NULL);
+}

@@ -1,0 +1,79 @@
+/*
+ * cluster.h - online, incremental, deterministic story clustering.
+ *
+ * Each new article either joins the best matching active story or starts a
+ * new one. The match combines
+ *  - text: cosine of TF-IDF vectors of the title (weighted double) and
+ *    lead against each story's centroid (IDF frozen when a vector is
+ *    added, so the result depends only on the input order);
+ *  - entities: shared entities weighted by rarity (IDF over mentions,
+ *    scaled to 0..1 by log N), combined as independent evidence;
+ *  - time: a story goes quiet after a few days without articles; a quiet
+ *    story can be revived only by a clearly stronger match.
+ * Near-duplicates (syndicated copies) are found first by shingle sketches,
+ * linked to their original and put in its story without changing it.
+ *
+ * The state (term and entity document frequencies, story centroids,
+ * sketch index) lives in memory for one run; a run over an archive that
+ * already has stories first replays the stored clustering in its order,
+ * so an interrupted and continued import ends with the same stories as
+ * an uninterrupted one.
+ */
+#ifndef IDX_CLUSTER_H
+#define IDX_CLUSTER_H
+
+#include "newsarc.h"
+
+/* Tunable parameters (idx_cluster_params_default gives the tuned ones). */
+typedef struct idx_cluster_params {
+    double threshold;      /* join when score >= this (active story) */
+    double revive_extra;   /* a quiet story needs threshold + this */
+    double entity_weight;  /* score = cosine + entity_weight * entity evidence */
+    double quiet_days;     /* no article for this long: the story is quiet */
+    double max_gap_days;   /* never join a story silent for longer */
+    double dup_min;        /* resemblance at or above which a text is a copy */
+    double dup_days;       /* copies are looked for within this many days */
+    double cos_gate;       /* entity evidence counts fully from this cosine up */
+} idx_cluster_params_t;
+
+void idx_cluster_params_default(idx_cluster_params_t *p);
+
+typedef struct idx_cluster idx_cluster_t;
+
+/*
+ * Create clustering state over @p db. With @p load_recent, the stored
+ * clustering is replayed (so an import continues it exactly); a rebuild
+ * passes 0 after arc_story_reset_all().
+ * @p params may be NULL for the defaults. Returns NULL without memory or
+ * when loading fails (the reason is in arc_db_errmsg(db)).
+ * The caller owns the state: idx_cluster_destroy() it.
+ */
+idx_cluster_t *idx_cluster_create(arc_db_t *db, int load_recent,
+                                  const idx_cluster_params_t *params);
+void idx_cluster_destroy(idx_cluster_t *c);
+
+/*
+ * Cluster one stored (and enriched) article: store its sketch and sentence
+ * spans, link it when it is a near-duplicate, and assign its story.
+ *   story_out OUT the story id (may be NULL)
+ * Returns ARC_OK or the archive's status.
+ */
+arc_status_t idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title,
+                             const char *body, int64_t published,
+                             int64_t *story_out);
+
+/* Seconds spent inside idx_cluster_add so far (for benchmarks). */
+double idx_cluster_seconds(const idx_cluster_t *c);
+
+/*
+ * The import pipeline's entry point: cluster article @p id with a state
+ * kept for the process and bound to @p db (created, with load_recent, on
+ * first use; recreated when another archive is used). @p lead is the body.
+ */
+arc_status_t idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
+                                 const char *lead, int64_t published);
+
+/* Free the process-wide state of idx_cluster_article (also done at exit). */
+void idx_cluster_release(void);
+
+#endif

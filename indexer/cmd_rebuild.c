@@ -1,0 +1,150 @@
+/*
+ * cmd_rebuild.c - `newsindex rebuild`: re-derive the enrichment (entities,
+ * dates, events) and the stories of every stored article from the stored
+ * records, in id (= publication day) order, then re-apply the user's story
+ * decisions. The same records always give the same stories and story ids.
+ * (Re-parsing raw captures is the fetcher's job, not this command's.)
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "cmd_story.h"
+#include "decisions.h"
+#include "enrich.h"
+
+#define BATCH 500
+
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Every article id, ascending. */
+static arc_status_t
+all_ids(arc_db_t *db, int64_t **out, size_t *n)
+{
+    arc_article_scan_t *scan;
+    const arc_scan_row_t *r;
+    int64_t *v = NULL;
+    size_t len = 0, cap = 0;
+    arc_status_t st;
+
+    *out = NULL;
+    *n = 0;
+    if ((st = arc_article_scan_open(db, 0, 0, 0, &scan)))
+        return st;
+    while ((st = arc_article_scan_next(scan, &r)) == ARC_OK && r) {
+        if (len == cap) {
+            int64_t *p = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *p);
+            if (!p) {
+                st = ARC_E_NOMEM;
+                break;
+            }
+            v = p;
+        }
+        v[len++] = r->id;
+    }
+    arc_article_scan_destroy(scan);
+    if (st) {
+        free(v);
+        return st;
+    }
+    *out = v;
+    *n = len;
+    return ARC_OK;
+}
+
+int
+idx_cmd_rebuild(const globals_t *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "no-enrich", no_argument, NULL, 'E' },
+        { NULL, 0, NULL, 0 }
+    };
+    arc_db_t *db;
+    idx_cluster_t *cl = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0, applied = 0, in_batch = 0;
+    int c, enrich = 1, progress = !g->quiet && (g->progress || isatty(2));
+    double t0 = now_seconds(), last = 0;
+    arc_stats_t stats;
+    arc_status_t st;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'E')
+            enrich = 0;
+        else
+            idx_cli_usage_error("%s", "bad option for rebuild");
+    }
+    if (optind < argc)
+        idx_cli_usage_error("rebuild takes no arguments (got '%s')", argv[optind]);
+    db = idx_cli_open(g, 0);
+    if ((st = all_ids(db, &ids, &n)))
+        goto fail;
+    if ((st = arc_db_begin(db)))
+        goto fail;
+    if ((st = arc_story_reset_all(db)))
+        goto fail;
+    cl = idx_cluster_create(db, 0, NULL);
+    if (!cl) {
+        st = ARC_E_NOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        arc_article_t *a = NULL;
+        const char *text;
+
+        if ((st = arc_article_get(db, ids[i], &a)))
+            goto fail;
+        text = a->body && *a->body ? a->body : a->summary;
+        if (enrich)
+            st = idx_enrich_article(db, a->id, a->title, text, a->published);
+        if (!st)
+            st = idx_cluster_add(cl, a->id, a->title, text, a->published, NULL);
+        arc_article_destroy(a);
+        if (st)
+            goto fail;
+        if (++in_batch >= BATCH) {
+            in_batch = 0;
+            if ((st = arc_db_commit(db)) || (st = arc_db_begin(db)))
+                goto fail;
+        }
+        if (progress && now_seconds() - last > 0.25) {
+            last = now_seconds();
+            fprintf(stderr, "\r\033[Krebuild: %zu/%zu articles", i + 1, n);
+        }
+    }
+    if ((st = idx_decisions_reapply(db, &applied)))
+        goto fail;
+    if ((st = arc_db_commit(db)))
+        goto fail;
+    if (progress)
+        fprintf(stderr, "\r\033[K");
+    if (arc_db_stats(db, &stats) == ARC_OK && !g->quiet)
+        fprintf(stderr, "newsindex: rebuilt %zu articles into %lld stories, "
+                "%zu decision%s re-applied, in %.2f s (clustering %.2f s)\n",
+                n, (long long)stats.stories, applied, applied == 1 ? "" : "s",
+                now_seconds() - t0, idx_cluster_seconds(cl));
+    idx_cluster_destroy(cl);
+    free(ids);
+    arc_db_close(db);
+    return 0;
+fail:
+    if (progress)
+        fprintf(stderr, "\r\033[K");
+    fprintf(stderr, "newsindex: rebuild failed: %s\n", arc_db_errmsg(db));
+    arc_db_rollback(db);
+    idx_cluster_destroy(cl);
+    free(ids);
+    arc_db_close(db);
+    return EXIT_ARCHIVE;
+}
