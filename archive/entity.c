@@ -30,53 +30,150 @@ add_alias(arc_db_t *db, int kind, const char *alias, int64_t id)
     return step_done(db, st, "recording an alias");
 }
 
+/* Most entities an alias is weighed between, and the mentions counted
+ * per candidate (enough to tell the famous from the obscure cheaply). */
+#define MAX_CANDIDATES 16
+#define MENTION_COUNT_CAP 10000
+
+/* One id from a cached statement already bound; 0 when no row. */
+static arc_status_t
+first_id(arc_db_t *db, sqlite3_stmt *st, int64_t *id, const char *what)
+{
+    int rc = sqlite3_step(st);
+
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, what);
+}
+
+/*
+ * The entity an alias most likely means: among the live entities carrying
+ * it (merges followed), the one with most mentioned articles (counted up
+ * to MENTION_COUNT_CAP), ties to the oldest id. *id = 0 when none.
+ */
+static arc_status_t
+alias_entity(arc_db_t *db, int kind, const char *alias, int64_t *id)
+{
+    int64_t cand[MAX_CANDIDATES], best_count = -1;
+    size_t n = 0;
+    sqlite3_stmt *st;
+    int rc = SQLITE_DONE;
+
+    *id = 0;
+    st = Arc_db_cached(db, ARC_ST_ALIAS_FIND,
+        "SELECT DISTINCT coalesce((SELECT to_id FROM entity_redirect"
+        " WHERE from_id = a.entity_id), a.entity_id) AS live"
+        " FROM entity_alias a WHERE a.kind = ?1 AND a.alias = ?2"
+        " ORDER BY live LIMIT 16");
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int(st, 1, kind);
+    Arc_bind_text(st, 2, alias);
+    while (n < MAX_CANDIDATES && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        cand[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (n < MAX_CANDIDATES && rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "looking up an alias");
+    if (n <= 1) {
+        *id = n ? cand[0] : 0;
+        return ARC_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t c;
+
+        st = Arc_db_cached(db, ARC_ST_ENTITY_MENTIONS,
+            "SELECT count(*) FROM (SELECT 1 FROM mention WHERE entity_id = ?1 LIMIT ?2)");
+        if (!st)
+            return ARC_E_DB;
+        sqlite3_bind_int64(st, 1, cand[i]);
+        sqlite3_bind_int(st, 2, MENTION_COUNT_CAP);
+        rc = sqlite3_step(st);
+        c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            return Arc_db_sqlerr(db, "counting mentions");
+        if (c > best_count) {  /* candidates ascend: ties keep the oldest */
+            best_count = c;
+            *id = cand[i];
+        }
+    }
+    return ARC_OK;
+}
+
+/* A new full-name person absorbs the surname-only person of the same
+ * surname, if one was created before the full name was ever seen. */
+static arc_status_t
+absorb_surname(arc_db_t *db, const char *surname, int64_t id)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_ENTITY_SURNAME,
+        "SELECT e.id FROM entity e WHERE e.kind = ?1 AND e.name = ?2 AND e.id <> ?3"
+        " AND NOT EXISTS (SELECT 1 FROM entity_redirect r WHERE r.from_id = e.id)");
+    int64_t single;
+    arc_status_t s;
+
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int(st, 1, ARC_ENTITY_PERSON);
+    Arc_bind_text(st, 2, surname);
+    sqlite3_bind_int64(st, 3, id);
+    if ((s = first_id(db, st, &single, "looking up a surname")))
+        return s;
+    return single ? Arc_entity_redirect(db, single, id) : ARC_OK;
+}
+
 /* Resolve a canonical name to an entity id, creating the entity on first
- * use. Order: exact canonical name, then a known alias (the oldest entity
- * carrying it), then a new entity. */
+ * use. Order: exact canonical name (merges followed), then a known alias
+ * (the most mentioned live entity carrying it, ties to the oldest), then
+ * a new entity - which, for a full-name person, absorbs an earlier
+ * surname-only person of that surname. */
 static arc_status_t
 entity_id(arc_db_t *db, const arc_mention_t *m, int64_t *id)
 {
     sqlite3_stmt *st;
-    int rc;
     arc_status_t s;
 
     *id = 0;
     st = Arc_db_cached(db, ARC_ST_ENTITY_FIND,
-                       "SELECT id FROM entity WHERE kind = ?1 AND name = ?2");
+        "SELECT coalesce((SELECT to_id FROM entity_redirect WHERE from_id = e.id), e.id)"
+        " FROM entity e WHERE e.kind = ?1 AND e.name = ?2");
     if (!st)
         return ARC_E_DB;
     sqlite3_bind_int(st, 1, (int)m->kind);
     Arc_bind_text(st, 2, m->name);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return Arc_db_sqlerr(db, "looking up an entity");
-    if (!*id) {
-        st = Arc_db_cached(db, ARC_ST_ALIAS_FIND,
-            "SELECT entity_id FROM entity_alias WHERE kind = ?1 AND alias = ?2"
-            " ORDER BY entity_id LIMIT 1");
+    if ((s = first_id(db, st, id, "looking up an entity")))
+        return s;
+    if (!*id && (s = alias_entity(db, (int)m->kind, m->name, id)))
+        return s;
+    if (*id && m->kind == ARC_ENTITY_PLACE && m->country && *m->country) {
+        /* a place stored before its gazetteer facts were known gets them */
+        st = Arc_db_cached(db, ARC_ST_ENTITY_PLACE,
+            "UPDATE entity SET country = ?2, lat = ?3, lon = ?4"
+            " WHERE id = ?1 AND country IS NULL");
         if (!st)
             return ARC_E_DB;
-        sqlite3_bind_int(st, 1, (int)m->kind);
-        Arc_bind_text(st, 2, m->name);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            *id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return Arc_db_sqlerr(db, "looking up an alias");
+        sqlite3_bind_int64(st, 1, *id);
+        Arc_bind_text(st, 2, m->country);
+        if (m->lat != 0.0 || m->lon != 0.0) {
+            sqlite3_bind_double(st, 3, m->lat);
+            sqlite3_bind_double(st, 4, m->lon);
+        }
+        if ((s = step_done(db, st, "storing a place's facts")))
+            return s;
     }
     if (!*id) {
         const char *last;
 
         st = Arc_db_cached(db, ARC_ST_ENTITY_INS,
-                           "INSERT INTO entity(kind, name) VALUES (?1, ?2)");
+            "INSERT INTO entity(kind, name, country, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5)");
         if (!st)
             return ARC_E_DB;
         sqlite3_bind_int(st, 1, (int)m->kind);
         Arc_bind_text(st, 2, m->name);
+        Arc_bind_text(st, 3, m->country && *m->country ? m->country : NULL);
+        if (m->lat != 0.0 || m->lon != 0.0) {
+            sqlite3_bind_double(st, 4, m->lat);
+            sqlite3_bind_double(st, 5, m->lon);
+        }
         if ((s = step_done(db, st, "adding an entity")))
             return s;
         *id = sqlite3_last_insert_rowid(db->sql);
@@ -84,9 +181,12 @@ entity_id(arc_db_t *db, const arc_mention_t *m, int64_t *id)
             return s;
         /* a person is often named by surname alone */
         last = strrchr(m->name, ' ');
-        if (m->kind == ARC_ENTITY_PERSON && last && last[1])
+        if (m->kind == ARC_ENTITY_PERSON && last && last[1]) {
             if ((s = add_alias(db, m->kind, last + 1, *id)))
                 return s;
+            if ((s = absorb_surname(db, last + 1, *id)))
+                return s;
+        }
     }
     if (m->alias && *m->alias)
         return add_alias(db, m->kind, m->alias, *id);

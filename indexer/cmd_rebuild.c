@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cluster.h"
+#include "cmd_entity.h"
 #include "cmd_story.h"
 #include "decisions.h"
 #include "enrich.h"
@@ -125,6 +126,14 @@ idx_cmd_rebuild(const globals_t *g, int argc, char **argv)
     }
     if ((st = idx_decisions_reapply(db, &applied)))
         goto fail;
+    /* entity merges and renames (issue 3); re-enrichment already follows
+     * their redirects and aliases, this makes sure each is in effect */
+    {
+        size_t ent_applied = 0;
+        if ((st = idx_entity_decisions_reapply(db, &ent_applied)))
+            goto fail;
+        applied += ent_applied;
+    }
     if ((st = arc_db_commit(db)))
         goto fail;
     if (progress)

@@ -26,7 +26,8 @@ static int same_entity(const idx_entity_hit_t *a, const idx_entity_hit_t *b)
 /*
  * Aggregate hits into one arc_mention_t per (kind, canonical name): the
  * number of hits, the first body offset (-1 when only the title has it)
- * and the most frequent surface form as alias (ties: the first seen).
+ * and the most frequent surface form as alias (ties: the first seen);
+ * places also get country and coordinates from the gazetteer.
  *   out OUT malloc'd array (free()); name and alias point into the hits,
  *       which must outlive it; NULL when n is 0
  * Returns the number of mentions; 0 on allocation failure too.
@@ -108,6 +109,16 @@ size_t idx_entities_mentions(const idx_entity_hit_t *h, size_t n, arc_mention_t 
     free(tab);
     free(alias_count);
     free(entity_of);
+    /* places carry their gazetteer facts (country is static data) */
+    for (size_t e = 0; e < nm; e++) {
+        const idx_place_info_t *p;
+
+        if (m[e].kind != ARC_ENTITY_PLACE || !(p = idx_gazetteer_lookup(m[e].name)))
+            continue;
+        m[e].country = p->country;
+        m[e].lat = p->lat;
+        m[e].lon = p->lon;
+    }
     *out = m;
     return nm;
 }

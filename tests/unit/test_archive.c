@@ -475,9 +475,9 @@ enrich_should_link_surname_to_full_name(void **state)
     arc_db_t *db = open_new("entities");
     arc_article_t a;
     int64_t id1, id2;
-    arc_mention_t m1[] = { { ARC_ENTITY_PERSON, "Vladimir Putin", "Putin", 3, 10 },
-                           { ARC_ENTITY_PLACE, "Moscow", NULL, 1, 40 } };
-    arc_mention_t m2[] = { { ARC_ENTITY_PERSON, "Putin", NULL, 1, 0 } };
+    arc_mention_t m1[] = { { ARC_ENTITY_PERSON, "Vladimir Putin", "Putin", 3, 10, NULL, 0, 0 },
+                           { ARC_ENTITY_PLACE, "Moscow", NULL, 1, 40, NULL, 0, 0 } };
+    arc_mention_t m2[] = { { ARC_ENTITY_PERSON, "Putin", NULL, 1, 0, NULL, 0, 0 } };
     arc_entity_ref_t *r1 = NULL, *r2 = NULL;
     size_t n1, n2;
     (void)state;
