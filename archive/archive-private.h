@@ -22,6 +22,8 @@ enum {
     ARC_ST_FEATURES_PUT, ARC_ST_DUP_PUT, ARC_ST_STORY_TITLE, ARC_ST_ARTICLE_ENTITY_IDS,
     /* bulk import: explicit FTS writes (article.c, issue 6) */
     ARC_ST_FTS_INS, ARC_ST_FTS_TEXT,
+    /* cross-archive entity resolution (entity.c, entity_admin.c, issue 3) */
+    ARC_ST_ENTITY_MENTIONS, ARC_ST_ENTITY_SURNAME, ARC_ST_ENTITY_PLACE,
     ARC_ST_COUNT
 };
 
@@ -195,5 +197,19 @@ arc_status_t Arc_rank_topk(arc_db_t *db, const char *fts, const char *const *ter
 /* Set the rank budget (rows scored per query); <= 0 restores the default.
  * Process-wide; for benchmarks and tests. */
 void Arc_rank_set_budget(int64_t budget);
+
+/* ==== Interface to code in entity_admin.c (issue 3) ==== */
+
+/* Redirect entity @p from into @p to (both live, same kind, different):
+ * its mentions (counts added where both are in one article), its aliases
+ * and its own name (as an alias) move to @p to; entity_redirect gets
+ * from -> to and every redirect that pointed at @p from now points at
+ * @p to, so one hop always reaches a live entity. The caller holds a
+ * transaction. @retval ARC_OK, ARC_E_DB */
+arc_status_t Arc_entity_redirect(arc_db_t *db, int64_t from, int64_t to);
+
+/* The live entity an id stands for (following entity_redirect), in *out.
+ * @retval ARC_OK, ARC_E_NOT_FOUND (no such entity), ARC_E_DB */
+arc_status_t Arc_entity_final(arc_db_t *db, int64_t id, int64_t *out);
 
 #endif

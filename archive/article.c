@@ -218,6 +218,18 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
         }
     }
     *changed = 1;
+    sqlite3_reset(st);
+    /* the update trigger removes the old FTS row: it must exist */
+    if (db->n_fts_pending) {
+        arc_status_t s = arc_article_index_pending(db);
+        if (s)
+            return s;
+    }
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return Arc_db_sqlerr(db, "reading an article");
+    }
     ins = Arc_db_cached(db, ARC_ST_VERSION_INS,
         "INSERT OR REPLACE INTO article_version(article_id, version, seen, title, summary,"
         " body, content_hash, capture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -256,6 +268,97 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
     rc = sqlite3_step(upd);
     sqlite3_reset(upd);
     return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "updating an article");
+}
+
+/*
+ * Full-text rows of new articles (schema v4: no insert trigger). Written at
+ * once by default; in a bulk import (arc_article_defer_index) the ids wait
+ * in db->fts_pending and arc_article_index_pending() writes them sorted,
+ * one single-row INSERT each, so FTS5 keeps one growing pending list for
+ * the whole batch instead of flushing a tiny segment per article.
+ */
+static arc_status_t
+fts_insert(arc_db_t *db, int64_t id, sqlite3_stmt *text, const arc_article_t *a)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_FTS_INS,
+        "INSERT INTO article_fts(rowid, title, summary, body) VALUES (?1, ?2, ?3, ?4)");
+    int rc;
+
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, id);
+    if (text) {
+        for (int i = 0; i < 3; i++)
+            sqlite3_bind_value(st, 2 + i, sqlite3_column_value(text, i));
+    } else {
+        Arc_bind_text(st, 2, a->title);
+        Arc_bind_text(st, 3, empty(a->summary) ? NULL : a->summary);
+        Arc_bind_text(st, 4, empty(a->body) ? NULL : a->body);
+    }
+    rc = sqlite3_step(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "indexing an article");
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void
+arc_article_defer_index(arc_db_t *db, int on)
+{
+    db->fts_defer = on != 0;
+}
+
+arc_status_t
+arc_article_index_pending(arc_db_t *db)
+{
+    sqlite3_stmt *text;
+    arc_status_t s = ARC_OK;
+    int n = db->n_fts_pending, rc;
+
+    if (n == 0)
+        return ARC_OK;
+    text = Arc_db_cached(db, ARC_ST_FTS_TEXT,
+                         "SELECT title, summary, body FROM article WHERE id = ?1");
+    if (!text)
+        return ARC_E_DB;
+    qsort(db->fts_pending, (size_t)n, sizeof db->fts_pending[0], cmp_id);
+    for (int i = 0; i < n && !s; i++) {
+        /* an id twice: rolled back, then given to a later article */
+        if (i > 0 && db->fts_pending[i] == db->fts_pending[i - 1])
+            continue;
+        sqlite3_bind_int64(text, 1, db->fts_pending[i]);
+        rc = sqlite3_step(text);
+        if (rc == SQLITE_ROW)
+            s = fts_insert(db, db->fts_pending[i], text, NULL);
+        else if (rc != SQLITE_DONE) /* DONE: rolled back, nothing to index */
+            s = Arc_db_sqlerr(db, "reading an article to index");
+        sqlite3_reset(text);
+    }
+    if (!s)
+        db->n_fts_pending = 0;
+    return s;
+}
+
+/* Index a just-inserted article now or (bulk import, inside a transaction)
+ * at arc_article_index_pending(). */
+static arc_status_t
+fts_new(arc_db_t *db, int64_t id, const arc_article_t *a)
+{
+    arc_status_t s;
+
+    if (!db->fts_defer || sqlite3_get_autocommit(db->sql))
+        return fts_insert(db, id, NULL, a);
+    if (db->n_fts_pending == ARC_FTS_PENDING_MAX &&
+        (s = arc_article_index_pending(db)))
+        return s;
+    db->fts_pending[db->n_fts_pending++] = id;
+    return ARC_OK;
 }
 
 /*
@@ -407,6 +510,8 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
         s = Arc_db_sqlerr(db, "storing an article");
         goto done;
     }
+    if ((s = fts_new(db, id, a)))
+        goto done;
     if ((s = add_url(db, canon, id)))
         goto done;
     if (res)

@@ -247,6 +247,10 @@ typedef struct arc_mention {
     const char *alias;      /**< the form seen, e.g. "Putin" (may be NULL) */
     int count;              /**< occurrences in the article */
     int first_offset;       /**< byte offset of the first occurrence in body */
+    /* issue 3: gazetteer facts of a place, stored on the entity row when
+     * it is created; NULL / 0 mean unknown */
+    const char *country;    /**< ISO 3166-1 alpha-2, or NULL */
+    double lat, lon;        /**< coordinates (both 0 = unknown) */
 } arc_mention_t;
 
 /** One dated statement (input to arc_article_enrich; output of timelines). */
@@ -652,6 +656,47 @@ arc_status_t arc_entity_timeline_open(arc_db_t *db, int64_t entity,
 arc_status_t arc_entity_timeline_next(arc_entity_timeline_t *t,
                                       const arc_timeline_entry_t **e);
 void arc_entity_timeline_destroy(arc_entity_timeline_t *t);
+
+/* ------------------------------------------------------------------------
+ * Entity corrections (issue 3): merges and renames asked for by the user.
+ * Entity ids never change: a merged id redirects (entity_redirect) to the
+ * entity it was merged into, and every reader follows the redirect. The
+ * callers (newsindex entity ...) store them as user decisions
+ * ("entity-merge", "entity-rename") so `newsindex rebuild` re-applies them.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Merge entity @p from into entity @p into: mentions, aliases and the old
+ * canonical name (as an alias) move to @p into, and @p from redirects to it.
+ * Both ids are first followed through earlier merges.
+ * @param merged OUT 1 when something changed, 0 when they were already one
+ *               entity (may be NULL).
+ * @retval ARC_OK, ARC_E_NOT_FOUND (either id unknown), ARC_E_BAD_ARG (the
+ *         kinds differ), ARC_E_READONLY, ARC_E_DB
+ * @since 0.3
+ */
+arc_status_t arc_entity_merge(arc_db_t *db, int64_t from, int64_t into,
+                              int *merged);
+
+/**
+ * Give entity @p id (followed through merges) a new canonical name; the
+ * old name stays an alias, the new one becomes an alias too.
+ * @param renamed OUT 1 when the name changed, 0 when it already had it
+ *                (may be NULL).
+ * @retval ARC_OK, ARC_E_NOT_FOUND, ARC_E_BAD_ARG (empty name, or another
+ *         entity of the kind already has it: merge instead),
+ *         ARC_E_READONLY, ARC_E_DB
+ * @since 0.3
+ */
+arc_status_t arc_entity_rename(arc_db_t *db, int64_t id, const char *name,
+                               int *renamed);
+
+/**
+ * The live entity an id stands for, following merges.
+ * @retval ARC_OK, ARC_E_NOT_FOUND, ARC_E_DB
+ * @since 0.3
+ */
+arc_status_t arc_entity_resolve_id(arc_db_t *db, int64_t id, int64_t *out);
 
 /* ------------------------------------------------------------------------
  * The query tool: facets, histograms, matching stories, versions (issue 5)

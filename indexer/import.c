@@ -1,8 +1,19 @@
 /*
  * import.c - the ingestion pipeline: inputs -> parsers -> archive.
+ *
+ * idx_import_path() runs on two threads: a reader (walks the inputs,
+ * parses them and finds each article's entities and dated events: text
+ * work only, no archive) and the writer (the calling thread: stores,
+ * enrichment rows, clustering, commits). They meet in a bounded queue of
+ * jobs that also carries every message and count of the reader, so the
+ * output and the archive are the same, in the same order, as with one
+ * thread.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +38,8 @@ idx_import_init(idx_import_t *im, arc_db_t *db)
     im->cluster = 1;
     im->batch = 500;
     im->err = stderr;
+    /* FTS rows are written per batch, in id order, before each commit */
+    arc_article_defer_index(db, 1);
 }
 
 static double
@@ -62,13 +75,153 @@ clear_progress(idx_import_t *im)
         fprintf(im->err, "\r\033[K");
 }
 
-/* Report a problem with an input (the progress line is cleared first). */
+/* ---- the reader -> writer queue ---- */
+
+#define QUEUE_CAP 64            /* jobs in flight: bounds memory */
+
+typedef enum { JOB_ITEM, JOB_MSG, JOB_CURRENT, JOB_END } job_kind_t;
+
+typedef struct job {
+    job_kind_t kind;
+    idx_item_t item;            /* JOB_ITEM: taken over from the parser */
+    idx_enrichment_t enr;       /* JOB_ITEM: found by the reader */
+    int enriched;
+    char *text;                 /* JOB_MSG: a line to print, or NULL;
+                                   JOB_CURRENT: the input's name */
+    long d_failed, d_files, d_files_failed; /* JOB_MSG: count changes */
+    int result;                 /* JOB_END: the reader's return value */
+} job_t;
+
+typedef struct pipe_q {
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    job_t *ring[QUEUE_CAP];
+    size_t head, n;
+    atomic_int stop;            /* the writer failed: reader stops early */
+    char *current;              /* writer side: the input being read */
+    const char *path;           /* reader side: what to import */
+    const char *reading;        /* reader side: the input being read */
+} pipe_q_t;
+
+/* The last job when memory for it ran out. */
+static job_t end_fallback = { .kind = JOB_END };
+
 static void
-report(idx_import_t *im, const char *fmt, const char *a, const char *b)
+job_free(job_t *j)
 {
-    clear_progress(im);
-    fprintf(im->err, fmt, a, b);
-    fputc('\n', im->err);
+    if (!j)
+        return;
+    idx_item_clear(&j->item);
+    idx_enrich_clear(&j->enr);
+    free(j->text);
+    free(j);
+}
+
+static void
+queue_push(pipe_q_t *q, job_t *j)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->n == QUEUE_CAP)
+        pthread_cond_wait(&q->not_full, &q->mu);
+    q->ring[(q->head + q->n) % QUEUE_CAP] = j;
+    q->n++;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static job_t *
+queue_pop(pipe_q_t *q)
+{
+    job_t *j;
+
+    pthread_mutex_lock(&q->mu);
+    while (q->n == 0)
+        pthread_cond_wait(&q->not_empty, &q->mu);
+    j = q->ring[q->head];
+    q->head = (q->head + 1) % QUEUE_CAP;
+    q->n--;
+    pthread_cond_signal(&q->not_full);
+    pthread_mutex_unlock(&q->mu);
+    return j;
+}
+
+/* The reader should stop: the writer hit a storage failure. */
+static int
+stopped(const idx_import_t *im)
+{
+    const pipe_q_t *q = im->pipe;
+    return q ? atomic_load(&((pipe_q_t *)q)->stop) : im->fatal != 0;
+}
+
+/* Print a line (if any) and apply count changes: at once on one thread, or
+ * queued behind the items read before it. */
+static void
+emit_msg(idx_import_t *im, const char *text, long d_failed, long d_files,
+         long d_files_failed)
+{
+    pipe_q_t *q = im->pipe;
+    job_t *j;
+
+    if (q && (j = calloc(1, sizeof *j))) {
+        j->kind = JOB_MSG;
+        j->text = text ? strdup(text) : NULL;
+        j->d_failed = d_failed;
+        j->d_files = d_files;
+        j->d_files_failed = d_files_failed;
+        queue_push(q, j);
+        return;
+    }
+    if (text) {
+        clear_progress(im);
+        fprintf(im->err, "%s\n", text);
+    }
+    im->counts.failed += d_failed;
+    im->counts.files += d_files;
+    im->counts.files_failed += d_files_failed;
+}
+
+/* The name of the input the reader is on (for its messages). */
+static const char *
+cur(const idx_import_t *im)
+{
+    const pipe_q_t *q = im->pipe;
+    return q ? q->reading : im->current;
+}
+
+/* The reader moves on to another input (named in messages). */
+static void
+emit_current(idx_import_t *im, const char *name)
+{
+    pipe_q_t *q = im->pipe;
+    job_t *j;
+
+    if (!q) {
+        im->current = name;
+        return;
+    }
+    q->reading = name;
+    if ((j = calloc(1, sizeof *j))) {
+        j->kind = JOB_CURRENT;
+        j->text = strdup(name);
+        queue_push(q, j);
+    }
+}
+
+/* Report a problem with an input, counted as one unreadable file when
+ * bad_file (the progress line is cleared first). */
+static void
+report_msg(idx_import_t *im, int bad_file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+report_msg(idx_import_t *im, int bad_file, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    emit_msg(im, buf, 0, 0, bad_file);
 }
 
 static int
@@ -77,7 +230,16 @@ storage_failed(idx_import_t *im, arc_status_t st)
     im->fatal = st;
     clear_progress(im);
     fprintf(im->err, "newsindex: %s\n", arc_db_errmsg(im->db));
+    if (st == ARC_E_BUSY)
+        fprintf(im->err, "newsindex: another program is writing to this archive "
+                "and held it too long; run the import again when it has finished\n");
     arc_db_rollback(im->db);
+    /* What the rolled-back batch counted was not stored after all. */
+    im->counts.new_articles = im->committed.new_articles;
+    im->counts.updated = im->committed.updated;
+    im->counts.duplicates = im->committed.duplicates;
+    fprintf(im->err, "newsindex: stopped; the archive keeps what was "
+            "committed before the failure\n");
     im->in_batch = 0;
     return -1;
 }
@@ -88,6 +250,7 @@ log_commit(idx_import_t *im)
 {
     const idx_counts_t *c = &im->counts;
 
+    im->committed = im->counts;
     if (!im->log_commits)
         return;
     clear_progress(im);
@@ -96,8 +259,10 @@ log_commit(idx_import_t *im)
     fflush(im->err);
 }
 
-int
-idx_import_item(idx_import_t *im, idx_item_t *it)
+/* Store one item; pre holds its enrichment when the reader found it
+ * already, else it is found here. */
+static int
+store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
 {
     arc_article_t a;
     arc_put_result_t res;
@@ -147,7 +312,11 @@ idx_import_item(idx_import_t *im, idx_item_t *it)
     if (res != ARC_PUT_DUPLICATE) {
         text = it->body && *it->body ? it->body : it->summary;
         if (im->enrich) {
-            st = idx_enrich_article(im->db, id, it->title, text, it->published);
+            if (pre) {
+                st = idx_enrich_store(im->db, id, pre);
+            } else {
+                st = idx_enrich_article(im->db, id, it->title, text, it->published);
+            }
             if (st)
                 return storage_failed(im, st);
         }
@@ -158,7 +327,9 @@ idx_import_item(idx_import_t *im, idx_item_t *it)
         }
     }
     if (++im->in_batch >= im->batch) {
-        st = arc_db_commit(im->db);
+        st = arc_article_index_pending(im->db);
+        if (!st)
+            st = arc_db_commit(im->db);
         im->in_batch = 0;
         if (st)
             return storage_failed(im, st);
@@ -169,13 +340,21 @@ idx_import_item(idx_import_t *im, idx_item_t *it)
 }
 
 int
+idx_import_item(idx_import_t *im, idx_item_t *it)
+{
+    return store_item(im, it, NULL);
+}
+
+int
 idx_import_finish(idx_import_t *im)
 {
     arc_status_t st;
 
     if (im->in_batch) {
         im->in_batch = 0;
-        st = arc_db_commit(im->db);
+        st = arc_article_index_pending(im->db);
+        if (!st)
+            st = arc_db_commit(im->db);
         if (st)
             return storage_failed(im, st);
         log_commit(im);
@@ -188,15 +367,35 @@ idx_import_finish(idx_import_t *im)
 static int
 take_item(idx_import_t *im, idx_item_t *it, const char *unit)
 {
+    pipe_q_t *q = im->pipe;
+    job_t *j;
+    const char *text;
+
     if (it->reject) {
-        char pos[32];
-        snprintf(pos, sizeof pos, "%s %d", unit, it->position);
-        clear_progress(im);
-        fprintf(im->err, "%s: %s: %s (skipped)\n", im->current, pos, it->reject);
-        im->counts.failed++;
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s: %s %d: %s (skipped)", cur(im), unit,
+                 it->position, it->reject);
+        emit_msg(im, msg, 1, 0, 0);
         return 0;
     }
-    return idx_import_item(im, it);
+    if (!q || !(j = calloc(1, sizeof *j)))
+        return idx_import_item(im, it);
+    if (stopped(im)) {
+        free(j);
+        return -1;
+    }
+    /* take the item's strings over; the parser frees an empty item */
+    j->kind = JOB_ITEM;
+    j->item = *it;
+    memset(it, 0, sizeof *it);
+    it->published = INT64_MIN;
+    if (im->enrich) {
+        text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
+        idx_enrich_compute(j->item.title, text, j->item.published, &j->enr);
+        j->enriched = 1;
+    }
+    queue_push(q, j);
+    return 0;
 }
 
 static int
@@ -209,12 +408,10 @@ static void
 on_jsonl_bad(void *ctx, long line, const char *reason)
 {
     idx_import_t *im = ctx;
-    char buf[48];
+    char msg[1024];
 
-    snprintf(buf, sizeof buf, "line %ld", line);
-    clear_progress(im);
-    fprintf(im->err, "%s: %s: %s (skipped)\n", im->current, buf, reason);
-    im->counts.failed++;
+    snprintf(msg, sizeof msg, "%s: line %ld: %s (skipped)", cur(im), line, reason);
+    emit_msg(im, msg, 1, 0, 0);
 }
 
 static int
@@ -229,12 +426,11 @@ import_jsonl_stream(idx_import_t *im, FILE *f)
 {
     int r = idx_jsonl_read(f, on_jsonl_item, on_jsonl_bad, im);
 
-    if (r < 0) {
-        report(im, "%s: read error: %s", im->current, strerror(errno));
-        im->counts.files_failed++;
+    if (r < 0 && !stopped(im)) {
+        report_msg(im, 1, "%s: read error: %s", cur(im), strerror(errno));
         return 0;
     }
-    return im->fatal ? -1 : 0;
+    return stopped(im) ? -1 : 0;
 }
 
 /* Read a whole file into memory (bounded). */
@@ -283,21 +479,17 @@ import_feed(idx_import_t *im, const char *buf, size_t len)
     idx_feed_t *feed = NULL;
     char *err = NULL;
 
-    if (idx_feed_parse(buf, len, im->current, &feed, &err) != 0) {
-        clear_progress(im);
-        fprintf(im->err, "%s\n", err ? err : "cannot parse feed");
+    if (idx_feed_parse(buf, len, cur(im), &feed, &err) != 0) {
+        report_msg(im, 1, "%s", err ? err : "cannot parse feed");
         free(err);
-        im->counts.files_failed++;
         return 0;
     }
-    if (feed->warnings && !im->quiet) {
-        clear_progress(im);
-        fprintf(im->err, "%s: recovered from errors: %s\n", im->current, feed->warnings);
-    }
-    for (size_t i = 0; i < feed->n_items && !im->fatal; i++)
+    if (feed->warnings && !im->quiet)
+        report_msg(im, 0, "%s: recovered from errors: %s", cur(im), feed->warnings);
+    for (size_t i = 0; i < feed->n_items && !stopped(im); i++)
         take_item(im, &feed->items[i], "item");
     idx_feed_free(feed);
-    return im->fatal ? -1 : 0;
+    return stopped(im) ? -1 : 0;
 }
 
 /* First significant byte of a document (after a BOM and whitespace). */
@@ -323,12 +515,11 @@ import_file(idx_import_t *im, const char *path)
     const char *why, *p;
     int r;
 
-    im->current = path;
-    im->counts.files++;
+    emit_current(im, path);
+    emit_msg(im, NULL, 0, 1, 0);
     f = fopen(path, "rb");
     if (!f) {
-        report(im, "%s: cannot open: %s", path, strerror(errno));
-        im->counts.files_failed++;
+        report_msg(im, 1, "%s: cannot open: %s", path, strerror(errno));
         return 0;
     }
     if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) {
@@ -339,20 +530,17 @@ import_file(idx_import_t *im, const char *path)
     buf = slurp(f, &len, &why);
     fclose(f);
     if (!buf) {
-        report(im, "%s: cannot read: %s", path, why);
-        im->counts.files_failed++;
+        report_msg(im, 1, "%s: cannot read: %s", path, why);
         return 0;
     }
     p = first_significant(buf, len);
     if (!p) {
-        report(im, "%s: %s", path, "empty file");
-        im->counts.files_failed++;
+        report_msg(im, 1, "%s: %s", path, "empty file");
         r = 0;
     } else if (*p == '{') {
         FILE *mf = fmemopen(buf, len, "rb");
         if (!mf) {
-            report(im, "%s: %s", path, "out of memory");
-            im->counts.files_failed++;
+            report_msg(im, 1, "%s: %s", path, "out of memory");
             r = 0;
         } else {
             r = import_jsonl_stream(im, mf);
@@ -361,9 +549,8 @@ import_file(idx_import_t *im, const char *path)
     } else if (*p == '<') {
         r = import_feed(im, buf, len);
     } else {
-        report(im, "%s: %s", path,
-               "not a feed or JSON Lines file (expected RSS, Atom or one JSON object a line)");
-        im->counts.files_failed++;
+        report_msg(im, 1, "%s: %s", path,
+                   "not a feed or JSON Lines file (expected RSS, Atom or one JSON object a line)");
         r = 0;
     }
     free(buf);
@@ -401,14 +588,12 @@ import_dir(idx_import_t *im, const char *path, int depth)
     int r = 0;
 
     if (depth > 32) {
-        report(im, "%s: %s", path, "directories nested too deeply");
-        im->counts.files_failed++;
+        report_msg(im, 1, "%s: %s", path, "directories nested too deeply");
         return 0;
     }
     d = opendir(path);
     if (!d) {
-        report(im, "%s: cannot open directory: %s", path, strerror(errno));
-        im->counts.files_failed++;
+        report_msg(im, 1, "%s: cannot open directory: %s", path, strerror(errno));
         return 0;
     }
     while ((de = readdir(d))) {
@@ -446,26 +631,122 @@ import_dir(idx_import_t *im, const char *path, int depth)
     return r;
 }
 
+/* Walk one command-line input: the reader's whole job. */
+static int
+read_path(idx_import_t *im, const char *path)
+{
+    struct stat sb;
+
+    if (strcmp(path, "-") == 0) {
+        emit_current(im, "<stdin>");
+        emit_msg(im, NULL, 0, 1, 0);
+        return import_jsonl_stream(im, stdin);
+    }
+    if (stat(path, &sb) != 0) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s: cannot open: %s", path, strerror(errno));
+        emit_msg(im, msg, 0, 1, 1);
+        return 0;
+    }
+    return S_ISDIR(sb.st_mode) ? import_dir(im, path, 0) : import_file(im, path);
+}
+
+static void *
+reader_main(void *arg)
+{
+    idx_import_t *im = arg;
+    pipe_q_t *q = im->pipe;
+    job_t *end = calloc(1, sizeof *end);
+
+    if (!end)
+        end = &end_fallback;
+    end->kind = JOB_END;
+    end->result = read_path(im, q->path);
+    queue_push(q, end);
+    return NULL;
+}
+
+/* The writer's side: play the reader's jobs back in order. */
+static int
+write_jobs(idx_import_t *im, pipe_q_t *q)
+{
+    job_t *j;
+    int r = 0;
+
+    for (;;) {
+        j = queue_pop(q);
+        if (j->kind == JOB_END) {
+            r = j->result;
+            if (j != &end_fallback)
+                free(j);
+            break;
+        }
+        if (im->fatal) {
+            /* stopped: drain what the reader had queued */
+            job_free(j);
+            continue;
+        }
+        switch (j->kind) {
+        case JOB_ITEM:
+            if (store_item(im, &j->item, j->enriched ? &j->enr : NULL) != 0 || im->fatal)
+                atomic_store(&q->stop, 1);
+            break;
+        case JOB_MSG:
+            if (j->text) {
+                clear_progress(im);
+                fprintf(im->err, "%s\n", j->text);
+            }
+            im->counts.failed += j->d_failed;
+            im->counts.files += j->d_files;
+            im->counts.files_failed += j->d_files_failed;
+            break;
+        case JOB_CURRENT:
+            free(q->current);
+            q->current = j->text;
+            j->text = NULL;
+            im->current = q->current;
+            break;
+        case JOB_END:
+            break;
+        }
+        job_free(j);
+    }
+    return r;
+}
+
 int
 idx_import_path(idx_import_t *im, const char *path)
 {
-    struct stat sb;
+    pipe_q_t q;
+    pthread_t reader;
     int r;
 
-    if (strcmp(path, "-") == 0) {
-        im->current = "<stdin>";
-        im->counts.files++;
-        r = import_jsonl_stream(im, stdin);
+    memset(&q, 0, sizeof q);
+    q.path = path;
+    atomic_init(&q.stop, 0);
+    if (pthread_mutex_init(&q.mu, NULL) != 0) {
+        r = read_path(im, path);
         show_progress(im, 1);
         return r;
     }
-    if (stat(path, &sb) != 0) {
-        report(im, "%s: cannot open: %s", path, strerror(errno));
-        im->counts.files++;
-        im->counts.files_failed++;
-        return 0;
+    pthread_cond_init(&q.not_empty, NULL);
+    pthread_cond_init(&q.not_full, NULL);
+    im->pipe = &q;
+    if (pthread_create(&reader, NULL, reader_main, im) != 0) {
+        im->pipe = NULL;
+        r = read_path(im, path);
+    } else {
+        r = write_jobs(im, &q);
+        pthread_join(reader, NULL);
+        im->pipe = NULL;
+        if (im->fatal)
+            r = -1;
     }
-    r = S_ISDIR(sb.st_mode) ? import_dir(im, path, 0) : import_file(im, path);
     show_progress(im, 1);
+    im->current = NULL;
+    free(q.current);
+    pthread_cond_destroy(&q.not_empty);
+    pthread_cond_destroy(&q.not_full);
+    pthread_mutex_destroy(&q.mu);
     return r;
 }

@@ -29,9 +29,13 @@ typedef struct idx_import {
     const char *current;   /* input being read, for messages */
     arc_status_t fatal;    /* a storage error that stops the run */
     FILE *err;             /* where messages go (stderr) */
+    idx_counts_t committed; /* counts as of the last commit: a storage
+                              failure rolls back to these */
     int log_commits;       /* after each commit, print the running counts
                               ("committed: N new, ...") on err: what a run
                               killed later has certainly stored */
+    void *pipe;            /* private: the reader/writer queue while
+                              idx_import_path() runs on two threads */
 } idx_import_t;
 
 /* Prepare a run over an open archive. */
