@@ -25,6 +25,7 @@
 #include "enrich.h"
 #include "feed.h"
 #include "import.h"
+#include "import_pages.h"
 #include "jsonl.h"
 
 #define MAX_DOCUMENT (256L * 1024 * 1024) /* largest feed/page read whole */
@@ -285,6 +286,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
     a.published = it->published;
     a.published_src = "feed";
     a.lang = it->lang;
+    a.capture = it->capture;
     /* A feed that carries no separate content puts the article's text in its
      * description: then that text is the body we have. */
     if (it->body && *it->body) {
@@ -300,6 +302,9 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
         clear_progress(im);
         fprintf(im->err, "%s: item %s: %s\n", im->current, where, arc_db_errmsg(im->db));
         im->counts.failed++;
+        /* the batch's transaction stays open: count the item in it, so the
+         * next item does not try to begin a second one */
+        im->in_batch++;
         return 0;
     }
     if (st)
@@ -396,6 +401,19 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
     }
     queue_push(q, j);
     return 0;
+}
+
+int
+idx_import_take(idx_import_t *im, idx_item_t *it, const char *unit)
+{
+    return take_item(im, it, unit);
+}
+
+void
+idx_import_message(idx_import_t *im, const char *text, long failed,
+                   long files_failed)
+{
+    emit_msg(im, text, failed, 0, files_failed);
 }
 
 static int
@@ -506,6 +524,24 @@ first_significant(const char *buf, size_t len)
     return p < end ? p : NULL;
 }
 
+/* An HTML page rather than a feed: a doctype or an <html> root near the
+ * start (feeds begin with <?xml, <rss, <feed or <rdf:RDF). */
+static int
+looks_like_html(const char *p, size_t len)
+{
+    size_t n = len < 1024 ? len : 1024;
+
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '<')
+            continue;
+        if (i + 14 <= n && strncasecmp(p + i, "<!doctype html", 14) == 0)
+            return 1;
+        if (i + 5 <= n && strncasecmp(p + i, "<html", 5) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int
 import_file(idx_import_t *im, const char *path)
 {
@@ -527,6 +563,10 @@ import_file(idx_import_t *im, const char *path)
         fclose(f);
         return r;
     }
+    if (idx_is_warc_name(path)) {
+        fclose(f);
+        return idx_import_warc(im, path);
+    }
     buf = slurp(f, &len, &why);
     fclose(f);
     if (!buf) {
@@ -546,6 +586,8 @@ import_file(idx_import_t *im, const char *path)
             r = import_jsonl_stream(im, mf);
             fclose(mf);
         }
+    } else if (*p == '<' && looks_like_html(p, len - (size_t)(p - buf))) {
+        r = idx_import_html(im, buf, len, path);
     } else if (*p == '<') {
         r = import_feed(im, buf, len);
     } else {
@@ -570,7 +612,8 @@ static int
 wanted_in_dir(const char *name)
 {
     static const char *const ext[] = {
-        ".rss", ".xml", ".atom", ".rdf", ".jsonl", ".ndjson", ".json", NULL
+        ".rss", ".xml", ".atom", ".rdf", ".jsonl", ".ndjson", ".json",
+        ".html", ".htm", ".warc", ".warc.gz", ".arc", ".arc.gz", NULL
     };
     for (size_t i = 0; ext[i]; i++)
         if (ends_with(name, ext[i]))

@@ -49,6 +49,17 @@ int idx_import_path(idx_import_t *im, const char *path);
 /* Store one parsed item (already checked for item->reject). */
 int idx_import_item(idx_import_t *im, idx_item_t *item);
 
+/* Store a parsed item as the importers do: a rejected item is reported as
+ * "CURRENT: UNIT N: reason (skipped)" and counted as failed; a good one goes
+ * through the pipeline (the item's strings are taken over). @p unit names
+ * the item in messages ("item", "line", "page"). */
+int idx_import_take(idx_import_t *im, idx_item_t *it, const char *unit);
+
+/* Report a message about the current input in order with the items, adding
+ * to the failed-article and failed-input counts. */
+void idx_import_message(idx_import_t *im, const char *text, long failed,
+                        long files_failed);
+
 /* Commit the open batch. Returns 0 or -1 (im->fatal set). */
 int idx_import_finish(idx_import_t *im);
 

@@ -21,6 +21,7 @@ void idx_item_clear(idx_item_t *it)
     free(it->lang);
     free(it->source);
     free(it->source_site);
+    free(it->capture);
     memset(it, 0, sizeof *it);
     it->published = INT64_MIN;
 }

@@ -25,6 +25,8 @@ typedef struct idx_item {
     char *source;         /* source name (JSONL "source", feed title) */
     char *source_site;    /* host of the feed's link, when known */
     int position;         /* 1-based item number (feeds) or line (JSONL) */
+    char *capture;        /* capture reference ("PATH#OFFSET") of the bytes
+                             the item was read from, or NULL */
     const char *reject;   /* static reason when the item cannot be stored
                              ("no link", "no title"), else NULL */
 } idx_item_t;
