@@ -187,13 +187,14 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
         sqlite3_reset(st);
         return ARC_OK;
     }
-    /* the text an update would produce was stored before and replaced:
-     * an older copy seen again (two feeds carrying different forms of one
-     * item) is not a new version */
+    /* a text stored before and replaced since, compared on the fields the
+     * incoming copy carries: an older copy seen again (two feeds carrying
+     * different forms of one item, or a rebuild replaying captures in
+     * order) is not a new version */
     {
         sqlite3_stmt *seen = Arc_db_cached(db, ARC_ST_VERSION_SEEN,
             "SELECT 1 FROM article_version WHERE article_id = ?1 AND title = ?2"
-            " AND summary IS coalesce(?3, ?5) AND body IS coalesce(?4, ?6)");
+            " AND (?3 IS NULL OR summary = ?3) AND (?4 IS NULL OR body = ?4)");
         int was_seen;
         if (!seen) {
             sqlite3_reset(st);
@@ -203,8 +204,6 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
         Arc_bind_text(seen, 2, a->title);
         Arc_bind_text(seen, 3, empty(a->summary) ? NULL : a->summary);
         Arc_bind_text(seen, 4, empty(a->body) ? NULL : a->body);
-        sqlite3_bind_value(seen, 5, sqlite3_column_value(st, 1));
-        sqlite3_bind_value(seen, 6, sqlite3_column_value(st, 2));
         rc = sqlite3_step(seen);
         was_seen = rc == SQLITE_ROW;
         sqlite3_reset(seen);

@@ -191,9 +191,19 @@ import_record(idx_import_t *im, idx_warc_reader_t *wr, const idx_warc_record_t *
 int
 idx_import_warc(idx_import_t *im, const char *path)
 {
+    char *abspath = realpath(path, NULL);
+    int r = idx_import_warc_ref(im, path, abspath ? abspath : path);
+
+    free(abspath);
+    return r;
+}
+
+int
+idx_import_warc_ref(idx_import_t *im, const char *path, const char *ref_path)
+{
     idx_warc_reader_t *r = NULL;
     const idx_warc_record_t *rec;
-    char *err = NULL, *abspath;
+    char *err = NULL;
     long pages = 0;
     int rc, res = 0;
 
@@ -202,7 +212,6 @@ idx_import_warc(idx_import_t *im, const char *path)
         free(err);
         return 0;
     }
-    abspath = realpath(path, NULL);
     for (;;) {
         err = NULL;
         rc = idx_warc_next(r, &rec, &err);
@@ -213,10 +222,9 @@ idx_import_warc(idx_import_t *im, const char *path)
             free(err);
             continue;
         }
-        if ((res = import_record(im, r, rec, abspath ? abspath : path, path, &pages)) != 0)
+        if ((res = import_record(im, r, rec, ref_path, path, &pages)) != 0)
             break;
     }
-    free(abspath);
     idx_warc_close(r);
     return res;
 }

@@ -21,6 +21,10 @@ int idx_import_html(idx_import_t *im, const char *buf, size_t len,
  * reported with their offset and skipped; reading goes on after them. */
 int idx_import_warc(idx_import_t *im, const char *path);
 
+/* The same, with capture references "REF_PATH#OFFSET" (rebuild names the
+ * archive's own files relative to the archive: "warc/FILE"). */
+int idx_import_warc_ref(idx_import_t *im, const char *path, const char *ref_path);
+
 /* Does the file name look like a WARC/ARC capture? */
 int idx_is_warc_name(const char *name);
 

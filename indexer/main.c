@@ -12,6 +12,8 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "cmd_entity.h"
+#include "cmd_story.h"
 #include "feed.h"
 #include "import.h"
 #include "newsarc.h"
@@ -40,6 +42,18 @@ static const char usage_text[] =
 "  check [--repair]       verify the archive (SQLite and full-text index);\n"
 "                         --repair rebuilds indexes, the full-text index and\n"
 "                         story counts from the records, then checks again\n"
+"  story merge A B        story B joins story A\n"
+"  story split A --articles ID,ID...   these articles of A form a new story\n"
+"  story move ARTICLE --to B           the article joins story B\n"
+"                         (corrections are kept and re-applied by rebuild)\n"
+"  entity merge A B       entity A is merged into B (A's id then stands for B)\n"
+"  entity rename ID NAME  new canonical name; the old one stays an alias\n"
+"                         (kept and re-applied by rebuild, like story ones)\n"
+"  rebuild [--no-enrich] [--captures]\n"
+"                         re-derive entities, events and stories from the\n"
+"                         stored articles, then re-apply story corrections;\n"
+"                         --captures first re-reads every capture in warc/\n"
+"                         (after an extractor improvement, say)\n"
 "\n"
 "Global options:\n"
 "  --archive DIR   the archive directory (default: $NEWSARCHIVE_DIR, else\n"
@@ -111,6 +125,13 @@ idx_cli_open(const globals_t *g, int flags)
 
     if (st) {
         fprintf(stderr, "newsindex: %s\n", err ? err : arc_status_string(st));
+        /* A write-open refused by permissions or a read-only file system:
+         * say so plainly (SQLite's words are "attempt to write a readonly
+         * database"). */
+        if (!(flags & ARC_OPEN_READONLY) &&
+            (st == ARC_E_READONLY || access(dir, W_OK) != 0))
+            fprintf(stderr, "newsindex: %s: the archive is read-only (no write "
+                    "permission or a read-only file system); nothing was changed\n", dir);
         arc_free(err);
         free(dir);
         exit(EXIT_ARCHIVE);
@@ -204,15 +225,6 @@ json_time(cJSON *o, const char *key, int64_t t)
         cJSON_AddNullToObject(o, key);
     else
         cJSON_AddStringToObject(o, key, arc_time_format(t, buf, sizeof buf));
-}
-
-static void
-json_str(cJSON *o, const char *key, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
 }
 
 static int
@@ -368,6 +380,12 @@ main(int argc, char **argv)
         return cmd_check(&g, argc, argv);
     if (strcmp(cmd, "inspect") == 0)
         return idx_cmd_inspect(&g, argc, argv);
+    if (strcmp(cmd, "story") == 0)
+        return idx_cmd_story(&g, argc, argv);
+    if (strcmp(cmd, "entity") == 0)
+        return idx_cmd_entity(&g, argc, argv);
+    if (strcmp(cmd, "rebuild") == 0)
+        return idx_cmd_rebuild(&g, argc, argv);
     else if (strcmp(cmd, "feed") == 0)
         return idx_cmd_feed(&g, argc, argv);
     else if (strcmp(cmd, "fetch") == 0)

@@ -6,7 +6,7 @@ name=$(basename "$0" .sh)
 T="${TEST_TMPDIR:-/tmp}/$name.$$"
 rm -rf "$T"
 mkdir -p "$T"
-trap 'rm -rf "$T"' EXIT
+[ -n "${KEEP_TMP:-}" ] || trap 'rm -rf "$T"' EXIT
 A="$T/archive"
 failures=0
 checks=0

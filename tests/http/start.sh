@@ -11,7 +11,7 @@ start_server() {
     python3 "$SRCDIR/tests/http/server.py" --root "$SRCDIR/tests/corpora/http" \
         --log "$LOG" --lifetime "${1:-120}" > "$T/port" 2> "$T/server.err" &
     SERVER_PID=$!
-    trap 'kill "$SERVER_PID" 2> /dev/null; rm -rf "$T"' EXIT
+    if [ -n "${KEEP_TMP:-}" ]; then trap 'kill "$SERVER_PID" 2> /dev/null' EXIT; else trap 'kill "$SERVER_PID" 2> /dev/null; rm -rf "$T"' EXIT; fi
     for _ in $(seq 150); do
         [ -s "$T/port" ] && break
         kill -0 "$SERVER_PID" 2> /dev/null || break
