@@ -480,8 +480,9 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
         goto done;
     st = Arc_db_cached(db, ARC_ST_ARTICLE_INS,
         "INSERT INTO article(id, url, source_id, guid, title, byline, published,"
-        " published_src, first_seen, updated, lang, summary, body, content_hash, capture)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)");
+        " published_src, first_seen, updated, lang, summary, body, content_hash, capture,"
+        " published_raw)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
     if (!st) {
         s = ARC_E_DB;
         goto done;
@@ -503,6 +504,7 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
     Arc_bind_text(st, 12, empty(a->body) ? NULL : a->body);
     Arc_bind_text(st, 13, hash);
     Arc_bind_text(st, 14, a->capture);
+    Arc_bind_text(st, 15, empty(a->published_raw) ? NULL : a->published_raw);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
@@ -540,7 +542,7 @@ arc_article_get(arc_db_t *db, int64_t id, arc_article_t **out)
     st = Arc_db_prepare(db,
         "SELECT a.id, a.url, a.guid, s.name, s.site, a.title, a.byline, a.published,"
         " a.published_src, a.first_seen, a.updated, a.lang, a.summary, a.body,"
-        " a.content_hash, a.capture, a.story_id, a.version"
+        " a.content_hash, a.capture, a.story_id, a.version, a.published_raw"
         " FROM article a LEFT JOIN source s ON s.id = a.source_id WHERE a.id = ?1");
     if (!st)
         return ARC_E_DB;
@@ -570,6 +572,7 @@ arc_article_get(arc_db_t *db, int64_t id, arc_article_t **out)
     a->published = sqlite3_column_type(st, 7) == SQLITE_NULL ? ARC_TIME_NONE
                                                              : sqlite3_column_int64(st, 7);
     a->published_src = col_dup(st, 8);
+    a->published_raw = col_dup(st, 18);
     a->first_seen = sqlite3_column_int64(st, 9);
     a->updated = sqlite3_column_int64(st, 10);
     a->lang = col_dup(st, 11);
@@ -596,6 +599,7 @@ arc_article_destroy(arc_article_t *a)
     free((char *)a->title);
     free((char *)a->byline);
     free((char *)a->published_src);
+    free((char *)a->published_raw);
     free((char *)a->lang);
     free((char *)a->summary);
     free((char *)a->body);

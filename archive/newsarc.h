@@ -177,6 +177,7 @@ typedef struct arc_article {
     const char *capture;    /**< capture reference, e.g. "warc/x.warc.gz#1234" */
     int64_t story;          /**< story id or 0 (get only) */
     int version;            /**< number of stored versions (get only) */
+    const char *published_raw; /**< the date as the source wrote it, or NULL (@since 0.1, schema 5) */
 } arc_article_t;
 
 /** What arc_article_put() did. */

@@ -12,7 +12,7 @@
 #include "archive-private.h"
 
 #define ARC_APPLICATION_ID 0x4E415243 /* "NARC" */
-#define ARC_SCHEMA_VERSION 4
+#define ARC_SCHEMA_VERSION 5
 
 int
 arc_schema_version(void)
@@ -218,9 +218,19 @@ static const char *const schema_v4[] = {
     NULL
 };
 
+/*
+ * Version 5: the publication date as the source wrote it ("Tue, 02 Dec
+ * 2025 09:00:00 EST"), kept beside the UTC value so a better date parser
+ * can be checked against it and nothing the source said is lost.
+ */
+static const char *const schema_v5[] = {
+    "ALTER TABLE article ADD COLUMN published_raw TEXT",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
-                                                 schema_v4 };
+                                                 schema_v4, schema_v5 };
 
 static arc_status_t
 pragma_int(arc_db_t *db, const char *sql, int *out)

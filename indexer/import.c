@@ -285,6 +285,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
     a.byline = it->byline;
     a.published = it->published;
     a.published_src = "feed";
+    a.published_raw = it->published_raw;
     a.lang = it->lang;
     a.capture = it->capture;
     /* A feed that carries no separate content puts the article's text in its

@@ -22,6 +22,7 @@ show_text(FILE *out, const cJSON *o, int index, void *ctx)
 {
     const cJSON *ents = cJSON_GetObjectItemCaseSensitive(o, "entities"), *e;
     const cJSON *story = cJSON_GetObjectItemCaseSensitive(o, "story");
+    const cJSON *vers;
     const char *v;
 
     (void)index;
@@ -46,6 +47,50 @@ show_text(FILE *out, const cJSON *o, int index, void *ctx)
     fputc('\n', out);
     if ((v = jstr(o, "body")) || (v = jstr(o, "summary")))
         fprintf(out, "%s\n", v);
+    vers = cJSON_GetObjectItemCaseSensitive(o, "versions");
+    if (cJSON_IsArray(vers)) {
+        if (cJSON_GetArraySize(vers) == 0)
+            fputs("\n(no earlier versions)\n", out);
+        cJSON_ArrayForEach(e, vers) {
+            const cJSON *num = cJSON_GetObjectItemCaseSensitive(e, "version");
+            const char *seen = jstr(e, "seen"), *title = jstr(e, "title");
+            fprintf(out, "\n--- version %.0f, current until %s ---\n%s\n",
+                    cJSON_IsNumber(num) ? num->valuedouble : 0,
+                    seen ? seen : "?", title ? title : "");
+            if ((v = jstr(e, "body")) || (v = jstr(e, "summary")))
+                fprintf(out, "\n%s\n", v);
+        }
+    }
+}
+
+/* The earlier versions of an article as the documented array, or NULL
+ * (with *rc set) on failure. */
+static cJSON *
+versions_json(arc_db_t *db, int64_t id, int *rc)
+{
+    arc_version_t *v = NULL;
+    size_t n = 0;
+    arc_status_t st = arc_article_versions(db, id, &v, &n);
+    cJSON *arr;
+
+    if (st) {
+        *rc = qry_fail(db, st);
+        return NULL;
+    }
+    arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "version", v[i].version);
+        qry_json_time(e, "seen", v[i].seen);
+        qry_json_str(e, "title", v[i].title);
+        qry_json_str(e, "summary", v[i].summary);
+        qry_json_str(e, "body", v[i].body);
+        qry_json_str(e, "content_hash", v[i].content_hash);
+        qry_json_str(e, "capture", v[i].capture);
+        cJSON_AddItemToArray(arr, e);
+    }
+    arc_versions_free(v, n);
+    return arr;
 }
 
 int
@@ -80,6 +125,7 @@ qry_cmd_show(const qry_opts_t *o, int64_t id)
     qry_json_str(r, "byline", a->byline);
     qry_json_time(r, "published", a->published);
     qry_json_str(r, "published_src", a->published_src);
+    qry_json_str(r, "published_raw", a->published_raw);
     qry_json_time(r, "first_seen", a->first_seen);
     qry_json_time(r, "updated", a->updated);
     qry_json_str(r, "lang", a->lang);
@@ -107,6 +153,20 @@ qry_cmd_show(const qry_opts_t *o, int64_t id)
     }
     qry_json_str(r, "summary", a->summary);
     qry_json_str(r, "body", a->body);
+    if (o->versions) {
+        int rc = 0;
+        cJSON *vers = versions_json(db, id, &rc);
+        if (!vers) {
+            cJSON_Delete(r);
+            arc_entity_refs_free(ents, n_ents);
+            arc_article_destroy(a);
+            arc_db_close(db);
+            return rc;
+        }
+        cJSON_AddItemToObject(r, "versions", vers);
+    } else {
+        cJSON_AddNullToObject(r, "versions");
+    }
     pr = qry_printer_create(o->format, stdout, show_csv_fields, show_text, NULL);
     qry_printer_single(pr, r);
     qry_printer_finish(pr);

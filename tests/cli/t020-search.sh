@@ -74,6 +74,8 @@ nq show "$id" --format json > "$T/show.json"
 expect_status "show" $? 0
 expect_eq "show returns the article" "$(cj "$T/show.json" get title)" "$(cj "$T/s.json" get 0.title)"
 cj "$T/show.json" get body | grep -qi putin && ok "show has the body" || not_ok "show body lacks the word"
+raw=$(cj "$T/show.json" get published_raw)
+[ -n "$raw" ] && [ "$raw" != null ] && ok "the date as the feed wrote it is kept ($raw)" || not_ok "published_raw missing"
 nq show 999999999 > /dev/null 2> "$T/e4"
 expect_status "show unknown id" $? 1
 expect_grep "unknown id message" "$T/e4" "no article with id 999999999"
