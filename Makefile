@@ -14,6 +14,7 @@ DEMO_ARCHIVE ?= $(BUILD)/demo-archive
 CTEST_FLAGS ?= --output-on-failure
 
 .PHONY: all deps deps-test build release demo test test-asan install bench clean
+.PHONY: fuzz test-long
 
 all: build
 
@@ -64,6 +65,17 @@ install: release
 
 bench: release
 	tools/bench/run
+
+# Hardening (issue 7): libFuzzer harnesses, one at a time, FUZZ_SECONDS each
+# (needs clang + libclang-rt-14-dev: scripts/install-deps.sh --fuzz), and the
+# crash-kill test with 50 kill points on a larger import.
+FUZZ_SECONDS ?= 600
+fuzz:
+	@sh scripts/install-deps.sh --fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz/run.sh $(BUILD)-fuzz
+
+test-long: build
+	cd $(BUILD) && KILL_POINTS=50 KILL_ARTICLES=3000 ctest $(CTEST_FLAGS) --timeout 3600 -R 'cli.t200-kill'
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-release $(BUILD)-asan

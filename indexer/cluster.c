@@ -617,7 +617,8 @@ art_new(idx_cluster_t *c, int64_t id, double t, const uint64_t *sk, size_t n_sk)
     a->story = UINT32_MAX;
     if (n_sk > IDX_SKETCH_K)
         n_sk = IDX_SKETCH_K;
-    memcpy(a->sketch, sk, n_sk * sizeof *sk);
+    if (n_sk)       /* an article without words has no sketch (sk NULL) */
+        memcpy(a->sketch, sk, n_sk * sizeof *sk);
     a->n_sketch = (uint8_t)n_sk;
     return a;
 }

@@ -168,13 +168,14 @@ typedef struct decoded {
     size_t len;
     const char *enc;     /* encoding name for the parser */
     char *owned;         /* repaired copy, when one was made */
+    char label[48];      /* a <meta> charset label; enc may point here, so it
+                            lives as long as the decoded input */
 } decoded_t;
 
 static int decode_input(const char *html, size_t len, const char *http_cs,
                         decoded_t *d)
 {
     const unsigned char *u = (const unsigned char *)html;
-    char label[48];
     d->buf = html;
     d->len = len;
     d->owned = NULL;
@@ -193,8 +194,8 @@ static int decode_input(const char *html, size_t len, const char *http_cs,
         d->len -= 2;
     }
     if (!d->enc) {
-        sniff_meta_charset(html, len, label, sizeof label);
-        d->enc = normalise_charset(label);
+        sniff_meta_charset(html, len, d->label, sizeof d->label);
+        d->enc = normalise_charset(d->label);
     }
     if (!d->enc) {
         /* undeclared: UTF-8 unless the bytes clearly are not */

@@ -494,6 +494,10 @@ static void ld_extract(const collected_t *c, ld_fields_t *f)
         if (!a)
             a = any;
         if (a) {
+            /* an earlier block without headline or body may have set the
+             * other fields: this block's replace them (freed, not leaked) */
+            ld_fields_free(f);
+            memset(f, 0, sizeof *f);
             f->headline = ld_text(cJSON_GetObjectItemCaseSensitive(a, "headline"));
             if (!f->headline)
                 f->headline = ld_text(cJSON_GetObjectItemCaseSensitive(a, "name"));

@@ -18,6 +18,7 @@
 
 /* Epoch seconds beyond this (year ~33658) are not article dates. */
 #define JSONL_MAX_EPOCH 1e12
+#define JSONL_MAX_LINE ((size_t)64 << 20) /* longer lines are skipped unread */
 
 static int is_blank(const char *s, size_t n)
 {
@@ -130,16 +131,57 @@ static int item_from_object(const cJSON *obj, idx_item_t *it, char *reason,
     return 0;
 }
 
+/* Read one line (with its '\n') into *line, keeping at most max bytes of
+ * it: the rest of a longer line is read and dropped, and *too_long set, so
+ * memory stays bounded whatever the input. Returns the bytes kept, or -1
+ * at end of file (or on a read error, or when memory runs out). */
+static ssize_t read_line_capped(FILE *f, char **line, size_t *cap, size_t max,
+                                int *too_long)
+{
+    size_t n = 0;
+    int c, any = 0;
+
+    *too_long = 0;
+    while ((c = getc_unlocked(f)) != EOF) {
+        any = 1;
+        if (n < max) {
+            if (n + 2 > *cap) {
+                size_t ncap = *cap ? *cap * 2 : 4096;
+                char *p;
+                if (ncap > max + 2)
+                    ncap = max + 2;
+                p = realloc(*line, ncap);
+                if (!p)
+                    return -1;
+                *line = p;
+                *cap = ncap;
+            }
+            (*line)[n++] = (char)c;
+        } else {
+            *too_long = 1;
+        }
+        if (c == '\n')
+            break;
+    }
+    if (!any)
+        return -1;
+    if (!*line)
+        return -1;
+    (*line)[n] = '\0';
+    return (ssize_t)n;
+}
+
 int idx_jsonl_read(FILE *f, idx_item_fn on_item, idx_bad_line_fn on_bad,
                    void *ctx)
 {
+    int too_long = 0;
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
     long lineno = 0;
     int rc = 0;
 
-    while ((got = getline(&line, &cap, f)) >= 0) {
+    while ((got = read_line_capped(f, &line, &cap, JSONL_MAX_LINE, &too_long)) >= 0) {
         size_t n = (size_t)got;
         const char *end = NULL;
         char reason[160];
@@ -147,6 +189,11 @@ int idx_jsonl_read(FILE *f, idx_item_fn on_item, idx_bad_line_fn on_bad,
         idx_item_t it;
 
         lineno++;
+        if (too_long) {
+            if (on_bad != NULL)
+                on_bad(ctx, lineno, "line longer than 64 MiB");
+            continue;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
         if (is_blank(line, n))

@@ -18,8 +18,10 @@ typedef int (*idx_item_fn)(void *ctx, idx_item_t *item);
  * line number and a reason ("invalid JSON at column 14"). */
 typedef void (*idx_bad_line_fn)(void *ctx, long line, const char *reason);
 
-/* Read the stream to the end. Blank lines are skipped. Lines may be of any
- * length. Returns 0, or the callback's non-zero value, or -1 on a read error. */
+/* Read the stream to the end. Blank lines are skipped. Lines may be up to
+ * 64 MiB long; a longer one is reported as bad ("line longer than 64 MiB")
+ * and skipped without being held in memory. Returns 0, or the callback's
+ * non-zero value, or -1 on a read error. */
 int idx_jsonl_read(FILE *f, idx_item_fn on_item, idx_bad_line_fn on_bad,
                    void *ctx);
 
