@@ -179,8 +179,6 @@ typedef struct arc_rank_info {
     int exact;           /* every match was scored */
     int64_t scored;      /* matching rows scored */
     int64_t lead_scored; /* of which in the title/summary tier */
-    int small;           /* so few matches that FTS5's own single statement
-                            is cheaper: nothing was scored, use it */
 } arc_rank_info_t;
 
 /* The k best matches of the FTS5 expression @p fts among rowids [lo, hi)

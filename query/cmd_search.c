@@ -104,6 +104,8 @@ qry_cmd_search(const qry_opts_t *o)
     int rc = 0;
 
     qry_search_opts(o, &so);
+    so.collapse_story = o->collapse_story;
+    so.exact_rank = o->exact_rank;
     if (o->count_only) {
         int64_t count = 0;
         so.limit = so.offset = 0;

@@ -29,7 +29,18 @@ typedef struct qry_opts {
     int fail_empty;
     int count_only;           /* search --count */
     int64_t story;            /* timeline --story */
+    int64_t entity;           /* timeline --entity (stories & timelines, issue 4) */
+    int max_per_day;          /* timeline --max-per-day (0 = all) */
     int color;                /* text to a terminal: highlight matches */
+    /* query tool (issue 5) */
+    int collapse_story;       /* search --collapse story */
+    int versions;             /* show --versions */
+    const char *kind_arg;     /* entities --kind person|place|org */
+    const char *with_arg;     /* entities --with ENTITY */
+    const char *by_arg;       /* histogram --by day|week|month */
+    const char *fields_arg;   /* export --fields a,b,c */
+    int with_body;            /* export --with-body */
+    int exact_rank;           /* search --exact-rank: score every match */
 } qry_opts_t;
 
 /* Open the archive read-only or exit 3 with the reason. */
@@ -56,5 +67,10 @@ int qry_cmd_search(const qry_opts_t *o);
 int qry_cmd_show(const qry_opts_t *o, int64_t id);
 int qry_cmd_story(const qry_opts_t *o, int64_t id);
 int qry_cmd_timeline(const qry_opts_t *o);
+/* query tool (issue 5) */
+int qry_cmd_stories(const qry_opts_t *o);
+int qry_cmd_entities(const qry_opts_t *o);
+int qry_cmd_histogram(const qry_opts_t *o);
+int qry_cmd_export(const qry_opts_t *o);
 
 #endif

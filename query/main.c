@@ -21,6 +21,14 @@ static const char usage_text[] =
 "  search QUERY        ranked articles with snippets (default: top 20)\n"
 "  search --count QUERY  the number of matching articles\n"
 "  show ID             one article: metadata, entities and full text\n"
+"  show ID --versions  ... with its earlier texts\n"
+"  stories QUERY       stories with matching articles, most matches first\n"
+"  entities [QUERY]    top entities of the matching articles with ids and\n"
+"                      counts; --kind person|place|org, --with ENTITY for\n"
+"                      those mentioned together with ENTITY\n"
+"  histogram QUERY     matching articles over time, --by day|week|month\n"
+"  export QUERY        every matching article, streamed (jsonl by default;\n"
+"                      --fields a,b,c, --with-body; no limit unless --limit)\n"
 "  story ID            one story: title, summary citing its sources [n],\n"
 "                      the numbered sources, and the dated timeline\n"
 "  timeline [QUERY]    dated events of the matching articles in date order,\n"
@@ -48,7 +56,18 @@ static const char usage_text[] =
 "  --sort relevance|newest|oldest   (default relevance)\n"
 "  --format text|json|jsonl|csv     (default text)\n"
 "  --story ID          timeline of one story\n"
+"  --entity ID         timeline of the articles mentioning one entity\n"
+"  --max-per-day N     timeline: keep the N most important entries a date\n"
 "  --count             search: print only the number of matches\n"
+"  --collapse story    search: one article per story (the best ranked)\n"
+"  --exact-rank        search: score every match (default: bounded top-k,\n"
+"                      docs/ranking.md)\n"
+"  --versions          show: include earlier versions\n"
+"  --kind K, --with E  entities: only kind K; co-occurring with entity E\n"
+"                      (a name, kind:name or an id)\n"
+"  --by day|week|month histogram bucket (default day)\n"
+"  --fields a,b,c      export: columns (default id,published,source,title,url,story)\n"
+"  --with-body         export: add summary and body\n"
 "  --fail-empty        exit 1 when nothing matched\n"
 "  -h, --help          this text;  --version  the version\n"
 "\n"
@@ -127,7 +146,10 @@ int
 main(int argc, char **argv)
 {
     enum { O_SINCE = 256, O_UNTIL, O_SOURCE, O_LIMIT, O_OFFSET, O_SORT, O_FORMAT,
-           O_FAIL_EMPTY, O_STORY, O_COUNT, O_ARCHIVE, O_VERSION };
+           O_FAIL_EMPTY, O_STORY, O_COUNT, O_ARCHIVE, O_VERSION,
+           O_ENTITY, O_MAX_PER_DAY,
+           O_COLLAPSE, O_VERSIONS, O_KIND, O_WITH, O_BY, O_FIELDS, O_WITH_BODY,
+           O_EXACT_RANK };
     static const struct option opts[] = {
         { "archive", required_argument, NULL, O_ARCHIVE },
         { "since", required_argument, NULL, O_SINCE },
@@ -139,7 +161,17 @@ main(int argc, char **argv)
         { "format", required_argument, NULL, O_FORMAT },
         { "fail-empty", no_argument, NULL, O_FAIL_EMPTY },
         { "story", required_argument, NULL, O_STORY },
+        { "entity", required_argument, NULL, O_ENTITY },
+        { "max-per-day", required_argument, NULL, O_MAX_PER_DAY },
         { "count", no_argument, NULL, O_COUNT },
+        { "collapse", required_argument, NULL, O_COLLAPSE },
+        { "versions", no_argument, NULL, O_VERSIONS },
+        { "kind", required_argument, NULL, O_KIND },
+        { "with", required_argument, NULL, O_WITH },
+        { "by", required_argument, NULL, O_BY },
+        { "fields", required_argument, NULL, O_FIELDS },
+        { "with-body", no_argument, NULL, O_WITH_BODY },
+        { "exact-rank", no_argument, NULL, O_EXACT_RANK },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 }
@@ -196,7 +228,31 @@ main(int argc, char **argv)
             break;
         case O_FAIL_EMPTY: o.fail_empty = 1; break;
         case O_STORY: o.story = parse_id("--story", optarg); break;
+        case O_ENTITY: o.entity = parse_id("--entity", optarg); break;
+        case O_MAX_PER_DAY:
+            o.max_per_day = (int)parse_count("--max-per-day", optarg);
+            break;
         case O_COUNT: o.count_only = 1; break;
+        case O_COLLAPSE:
+            if (strcmp(optarg, "story") != 0)
+                usage_error("--collapse wants story, not '%s'", optarg);
+            o.collapse_story = 1;
+            break;
+        case O_VERSIONS: o.versions = 1; break;
+        case O_KIND:
+            if (strcmp(optarg, "person") && strcmp(optarg, "place") && strcmp(optarg, "org"))
+                usage_error("--kind wants person, place or org, not '%s'", optarg);
+            o.kind_arg = optarg;
+            break;
+        case O_WITH: o.with_arg = optarg; break;
+        case O_BY:
+            if (strcmp(optarg, "day") && strcmp(optarg, "week") && strcmp(optarg, "month"))
+                usage_error("--by wants day, week or month, not '%s'", optarg);
+            o.by_arg = optarg;
+            break;
+        case O_FIELDS: o.fields_arg = optarg; break;
+        case O_WITH_BODY: o.with_body = 1; break;
+        case O_EXACT_RANK: o.exact_rank = 1; break;
         case 'h': fputs(usage_text, stdout); free(rest); return 0;
         case O_VERSION: printf("newsquery %s\n", ARC_VERSION); free(rest); return 0;
         default:
@@ -221,6 +277,15 @@ main(int argc, char **argv)
         if (strcmp(cmd, "search") == 0 && (!query || !*query) && !o.source && !o.since && !o.until)
             usage_error("%s", "search needs a QUERY (use '' with --since/--source to list)");
         rc = strcmp(cmd, "search") == 0 ? qry_cmd_search(&o) : qry_cmd_timeline(&o);
+    } else if (strcmp(cmd, "stories") == 0 || strcmp(cmd, "entities") == 0
+               || strcmp(cmd, "histogram") == 0 || strcmp(cmd, "export") == 0) {
+        /* query tool (issue 5): each takes an optional QUERY */
+        query = join_args(nrest - 1, rest + 1);
+        o.query = query;
+        rc = strcmp(cmd, "stories") == 0 ? qry_cmd_stories(&o)
+             : strcmp(cmd, "entities") == 0 ? qry_cmd_entities(&o)
+             : strcmp(cmd, "histogram") == 0 ? qry_cmd_histogram(&o)
+             : qry_cmd_export(&o);
     } else if (strcmp(cmd, "show") == 0) {
         if (nrest != 2)
             usage_error("%s", "show needs exactly one article ID");

@@ -14,6 +14,7 @@ struct qry_printer {
     void *text_ctx;
     long count;
     int single;
+    int no_flush;      /* JSON Lines: do not flush every record */
 };
 
 int
@@ -129,7 +130,8 @@ qry_printer_record(qry_printer_t *p, cJSON *rec)
         if (txt) {
             fputs(txt, p->out);
             fputc('\n', p->out);
-            fflush(p->out); /* start writing before the query is finished */
+            if (!p->no_flush)
+                fflush(p->out); /* start writing before the query is finished */
         }
         cJSON_free(txt);
         break;
@@ -174,6 +176,13 @@ qry_printer_single(qry_printer_t *p, cJSON *rec)
         return;
     }
     qry_printer_record(p, rec);
+}
+
+void
+qry_printer_set_flush(qry_printer_t *p, int each_record)
+{
+    if (p)
+        p->no_flush = !each_record;
 }
 
 long

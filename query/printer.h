@@ -46,6 +46,11 @@ void qry_printer_record(qry_printer_t *p, cJSON *record);
  * JSON Lines write it bare (no array). Takes ownership. */
 void qry_printer_single(qry_printer_t *p, cJSON *record);
 
+/* Whether JSON Lines output is flushed after every record (the default,
+ * so a reader sees results while the query runs). Export turns it off to
+ * write in large blocks. */
+void qry_printer_set_flush(qry_printer_t *p, int each_record);
+
 /* Finish the output (closing bracket for JSON) and free the printer.
  * Returns the number of records written. */
 long qry_printer_finish(qry_printer_t *p);
