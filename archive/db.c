@@ -59,6 +59,34 @@ set_errmsg(char **errmsg, const char *msg)
         *errmsg = strdup(msg);
 }
 
+/* Migrate the schema on a separate read-write connection; the reader's
+ * own connection stays read-only. */
+static arc_status_t
+migrate_for_reader(arc_db_t *db, const char *path)
+{
+    arc_db_t rw;
+    arc_status_t st;
+
+    memset(&rw, 0, sizeof rw);
+    rw.dir = db->dir;
+    if (sqlite3_open_v2(path, &rw.sql, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(rw.sql);
+        return Arc_db_error(db, ARC_E_VERSION,
+                            "%s: the archive has an older schema and cannot be upgraded "
+                            "here (read-only); run 'newsindex stats' where it is writable",
+                            db->dir);
+    }
+    sqlite3_busy_timeout(rw.sql, 10000);
+    sqlite3_exec(rw.sql, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    st = Arc_schema_migrate(&rw);
+    if (st)
+        Arc_db_error(db, st, "%s", rw.errmsg);
+    for (int i = 0; i < ARC_ST_COUNT; i++)
+        sqlite3_finalize(rw.cache[i]);
+    sqlite3_close_v2(rw.sql);
+    return st;
+}
+
 arc_status_t
 arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
 {
@@ -164,6 +192,11 @@ arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
             st = ARC_E_NOT_FOUND;
             goto fail_msg;
         }
+        /* An archive of an older schema is brought forward once through a
+         * short read-write connection (the migrations are transactional
+         * and only add), so that readers never see a half-known layout. */
+        if (ver < arc_schema_version() && (st = migrate_for_reader(db, path)))
+            goto fail_msg;
     } else if ((st = Arc_schema_migrate(db))) {
         goto fail_msg;
     }

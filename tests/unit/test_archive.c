@@ -613,6 +613,35 @@ second_writer_should_get_busy_not_corruption(void **state)
     arc_db_close(w2);
 }
 
+
+static void
+readonly_open_should_upgrade_an_older_schema(void **state)
+{
+    arc_db_t *db = open_new("older");
+    arc_article_t a = article("https://x.example/old", "Old layout", "text of an article", "2025-12-01");
+    arc_article_t *got = NULL;
+    char dir[800], path[900];
+    int64_t id;
+    sqlite3 *s;
+    (void)state;
+
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    arc_db_close(db);
+    /* turn it into a version-4 archive: no published_raw column */
+    snprintf(path, sizeof path, "%s/archive.db", dir);
+    assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, "ALTER TABLE article DROP COLUMN published_raw;"
+                                     " PRAGMA user_version = 4", 0, 0, 0), SQLITE_OK);
+    sqlite3_close(s);
+    /* a reader opens it, the schema is brought forward, the article reads */
+    assert_int_equal(arc_db_open(dir, ARC_OPEN_READONLY, &db, NULL), ARC_OK);
+    assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
+    assert_string_equal(got->title, "Old layout");
+    arc_article_destroy(got);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
@@ -624,6 +653,7 @@ main(void)
         cmocka_unit_test(open_should_refuse_newer_schema),
         cmocka_unit_test(open_should_refuse_a_file_that_is_not_sqlite),
         cmocka_unit_test(readonly_handle_should_refuse_writes),
+        cmocka_unit_test(readonly_open_should_upgrade_an_older_schema),
         cmocka_unit_test(put_should_dedupe_by_url_guid_and_content),
         cmocka_unit_test(put_should_keep_history_when_text_changes),
         cmocka_unit_test(put_should_reject_missing_url_or_title),
