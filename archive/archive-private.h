@@ -129,6 +129,15 @@ void Arc_plan_clear(arc_plan_t *plan);
  * ints (NULL and *n = 0 when there are none or no memory). */
 int *Arc_spans_decode(const char *s, size_t *n);
 
+/* ==== Interface to code in search.c (timelines) ==== */
+
+/* Step a timeline statement (columns: date, granularity, text,
+ * from_published, article, source, url, title, start, end, story) into
+ * *e; *out = e, or NULL at the end (then *st is finalized and cleared). */
+arc_status_t Arc_timeline_step(arc_db_t *db, sqlite3_stmt **st,
+                               arc_timeline_entry_t *e,
+                               const arc_timeline_entry_t **out);
+
 /* ==== Interface to code in ids.c ==== */
 
 /* Article ids follow publication day so that a date range is a rowid range:

@@ -115,33 +115,7 @@ arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *
 arc_status_t
 arc_entity_timeline_next(arc_entity_timeline_t *t, const arc_timeline_entry_t **out)
 {
-    arc_timeline_entry_t *e = &t->e;
-    int rc;
-
-    *out = NULL;
-    if (!t->st)
-        return ARC_OK;
-    rc = sqlite3_step(t->st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_finalize(t->st);
-        t->st = NULL;
-        return ARC_OK;
-    }
-    if (rc != SQLITE_ROW)
-        return Arc_db_sqlerr(t->db, "reading the timeline");
-    e->date = sqlite3_column_int64(t->st, 0);
-    e->granularity = (arc_granularity_t)sqlite3_column_int(t->st, 1);
-    e->text = (const char *)sqlite3_column_text(t->st, 2);
-    e->from_published = sqlite3_column_int(t->st, 3);
-    e->article = sqlite3_column_int64(t->st, 4);
-    e->source = (const char *)sqlite3_column_text(t->st, 5);
-    e->url = (const char *)sqlite3_column_text(t->st, 6);
-    e->title = (const char *)sqlite3_column_text(t->st, 7);
-    e->start = sqlite3_column_int(t->st, 8);
-    e->end = sqlite3_column_int(t->st, 9);
-    e->story = sqlite3_column_int64(t->st, 10);
-    *out = e;
-    return ARC_OK;
+    return Arc_timeline_step(t->db, &t->st, &t->e, out);
 }
 
 void

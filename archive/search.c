@@ -1406,36 +1406,50 @@ fail:
     return s;
 }
 
+/*
+ * The next row of a timeline statement whose columns are, in order: date,
+ * granularity, text, from_published, article, source, url, title, start,
+ * end, story. On ARC_OK *out is the entry (borrowed from *st's row, valid
+ * until the next step) or NULL at the end, when *st is finalized and
+ * cleared. Shared by story/query timelines and entity timelines.
+ */
 arc_status_t
-arc_timeline_next(arc_timeline_t *t, const arc_timeline_entry_t **out)
+Arc_timeline_step(arc_db_t *db, sqlite3_stmt **st, arc_timeline_entry_t *e,
+                  const arc_timeline_entry_t **out)
 {
-    arc_timeline_entry_t *e = &t->e;
+    sqlite3_stmt *s = *st;
     int rc;
 
     *out = NULL;
-    if (!t->st)
+    if (!s)
         return ARC_OK;
-    rc = sqlite3_step(t->st);
+    rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) {
-        sqlite3_finalize(t->st);
-        t->st = NULL;
+        sqlite3_finalize(s);
+        *st = NULL;
         return ARC_OK;
     }
     if (rc != SQLITE_ROW)
-        return Arc_db_sqlerr(t->db, "reading the timeline");
-    e->date = sqlite3_column_int64(t->st, 0);
-    e->granularity = (arc_granularity_t)sqlite3_column_int(t->st, 1);
-    e->text = (const char *)sqlite3_column_text(t->st, 2);
-    e->from_published = sqlite3_column_int(t->st, 3);
-    e->article = sqlite3_column_int64(t->st, 4);
-    e->source = (const char *)sqlite3_column_text(t->st, 5);
-    e->url = (const char *)sqlite3_column_text(t->st, 6);
-    e->title = (const char *)sqlite3_column_text(t->st, 7);
-    e->start = sqlite3_column_int(t->st, 8);
-    e->end = sqlite3_column_int(t->st, 9);
-    e->story = sqlite3_column_int64(t->st, 10);
+        return Arc_db_sqlerr(db, "reading the timeline");
+    e->date = sqlite3_column_int64(s, 0);
+    e->granularity = (arc_granularity_t)sqlite3_column_int(s, 1);
+    e->text = (const char *)sqlite3_column_text(s, 2);
+    e->from_published = sqlite3_column_int(s, 3);
+    e->article = sqlite3_column_int64(s, 4);
+    e->source = (const char *)sqlite3_column_text(s, 5);
+    e->url = (const char *)sqlite3_column_text(s, 6);
+    e->title = (const char *)sqlite3_column_text(s, 7);
+    e->start = sqlite3_column_int(s, 8);
+    e->end = sqlite3_column_int(s, 9);
+    e->story = sqlite3_column_int64(s, 10);
     *out = e;
     return ARC_OK;
+}
+
+arc_status_t
+arc_timeline_next(arc_timeline_t *t, const arc_timeline_entry_t **out)
+{
+    return Arc_timeline_step(t->db, &t->st, &t->e, out);
 }
 
 void
