@@ -60,8 +60,12 @@ test-asan: deps-test
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS) -j $(JOBS)
 
-install: release
-	cmake --install $(BUILD)-release --prefix $(PREFIX)
+# The prefix is configured (not only given to --install) so that the
+# installed newsarc.pc points at it.
+install: deps
+	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DARC_WERROR=OFF -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD)-release -j $(JOBS)
+	cmake --install $(BUILD)-release
 
 bench: release
 	tools/bench/run

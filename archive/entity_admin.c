@@ -154,7 +154,7 @@ arc_status_t
 arc_entity_merge(arc_db_t *db, int64_t from, int64_t into, int *merged)
 {
     int64_t a, b;
-    int ka, kb;
+    int ka = -1, kb = -1;
     arc_status_t s;
 
     if (merged)
@@ -205,7 +205,7 @@ arc_entity_rename(arc_db_t *db, int64_t id, const char *name, int *renamed)
     sqlite3_stmt *st;
     char *old = NULL;
     int64_t live, other = 0;
-    int kind, rc;
+    int kind = 0, rc;
     arc_status_t s;
 
     if (renamed)

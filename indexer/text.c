@@ -156,7 +156,7 @@ static enum abbrev_kind word_before(const unsigned char *t, size_t dot)
     while (b < dot && t[b] == '.')
         b++;
     n = dot - b;
-    if (n == 0)
+    if (n == 0 || n >= sizeof w)   /* the loop above keeps n < sizeof w */
         return ABBR_NONE;
     for (k = 0; k < n; k++) {
         w[k] = (char)to_lower(t[b + k]);
