@@ -729,6 +729,13 @@ describe(transfer_t *t, CURLcode rc, const idx_fetch_opts_t *o,
         snprintf(why, n, "bad compressed data (%s)",
                  t->errbuf[0] ? t->errbuf : "truncated or corrupt");
         return;
+    case CURLE_OUT_OF_MEMORY:
+        /* libcurl 7.88 reports response headers over its 100 kB limit as
+         * "out of memory"; say what almost always happened */
+        r->outcome = IDX_FETCH_FAILED;
+        snprintf(why, n, "response headers too large (or out of memory): %s",
+                 t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+        return;
     case CURLE_PARTIAL_FILE:
         r->outcome = IDX_FETCH_PARTIAL;
         snprintf(why, n, "truncated response: %s", t->errbuf[0] ? t->errbuf : "connection closed early");

@@ -29,6 +29,9 @@ Paths:
   /latin1-undeclared.rss  the same without its XML declaration, the
                      header saying charset=ISO-8859-1
   /to-file           302 to file:///etc/passwd
+  /huge-header.rss   a 200 whose headers hold a 300 kB header line
+  /reset.rss         promises 20,000 bytes, sends 2,000 of a feed, then
+                     resets the connection (RST)
 
 Each /feeds/, /etag/ and /lm/ response waits --delay seconds (0.05) before
 its body, so that two overlapping requests to one host would show in the
@@ -38,6 +41,7 @@ Log line: METHOD PATH STATUS host=HOST inflight=N host_inflight=N inm=0|1 ims=0|
 """
 import argparse
 import gzip
+import struct
 import hashlib
 import http.server
 import os
@@ -260,6 +264,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, data, "application/rss+xml; charset=ISO-8859-1")
         if p == "/to-file":
             return self.redirect(302, "file:///etc/passwd")
+        if p == "/huge-header.rss":
+            self.log_line(200)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("X-Padding", "a" * 300000)
+            self.send_header("Content-Length", "0")
+            self.done_inflight()
+            self.end_headers()
+            return None
+        if p == "/reset.rss":
+            data = (self.read("feeds/many-items.rss") or b"<rss>") * 10
+            self.log_line(200)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", "20000")
+            self.done_inflight()
+            self.end_headers()
+            self.wfile.write(data[:2000])
+            self.wfile.flush()
+            # SO_LINGER with a zero timeout: close() sends RST, not FIN
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return None
         return self.error_page(404)
 
 
