@@ -568,6 +568,17 @@ import_file(idx_import_t *im, const char *path)
         fclose(f);
         return idx_import_warc(im, path);
     }
+    {
+        /* a regular file larger than we would ever read whole is refused
+         * before a byte of it is read */
+        struct stat sb;
+        if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > MAX_DOCUMENT) {
+            fclose(f);
+            report_msg(im, 1, "%s: document of %lld bytes is larger than the 256 MiB limit "
+                       "(split it, or use JSON Lines)", path, (long long)sb.st_size);
+            return 0;
+        }
+    }
     buf = slurp(f, &len, &why);
     fclose(f);
     if (!buf) {

@@ -7,7 +7,7 @@ set -eu
 packages="cmake make gcc pkg-config libsqlite3-dev libxml2-dev libcjson-dev
 libcurl4-openssl-dev zlib1g-dev"
 if [ "${1:-}" = "--test" ]; then
-    packages="$packages libcmocka-dev python3 valgrind"
+    packages="$packages libcmocka-dev python3 valgrind time"
 fi
 # `make fuzz` only (tools/fuzz/run.sh): clang with the libFuzzer runtime.
 if [ "${1:-}" = "--fuzz" ]; then
