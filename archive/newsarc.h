@@ -1058,6 +1058,31 @@ void arc_article_defer_index(arc_db_t *db, int on);
  */
 arc_status_t arc_article_index_pending(arc_db_t *db);
 
+/* ------------------------------------------------------------------------
+ * Capture references of articles (for checking them)
+ * ------------------------------------------------------------------------ */
+
+/** One article's capture reference. Owned by its iterator, valid until the
+ *  next arc_capture_refs_next(). */
+typedef struct arc_capture_ref {
+    int64_t article;
+    const char *url;        /**< the article's canonical URL */
+    const char *capture;    /**< "warc/FILE.warc.gz#OFFSET" or "/abs/path#OFFSET" */
+} arc_capture_ref_t;
+
+typedef struct arc_capture_refs arc_capture_refs_t;
+
+/**
+ * Iterate over the articles that carry a capture reference, in id order.
+ * @param out OUT the iterator (arc_capture_refs_destroy()).
+ * @retval ARC_OK, ARC_E_DB, ARC_E_NOMEM
+ * @since 0.2
+ */
+arc_status_t arc_capture_refs_open(arc_db_t *db, arc_capture_refs_t **out);
+/** Next reference in *row, or *row = NULL at the end. @since 0.2 */
+arc_status_t arc_capture_refs_next(arc_capture_refs_t *r, const arc_capture_ref_t **row);
+void arc_capture_refs_destroy(arc_capture_refs_t *r);
+
 #ifdef __cplusplus
 }
 #endif

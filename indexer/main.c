@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_captures.h"
 #include "cli.h"
 #include "cmd_entity.h"
 #include "cmd_story.h"
@@ -42,7 +43,9 @@ static const char usage_text[] =
 "  fetch                  fetch every due feed once (for cron); exit 4 when\n"
 "                         some failed, one line each on stderr\n"
 "  stats                  counts of articles, sources, stories, entities\n"
-"  check [--repair]       verify the archive (SQLite and full-text index);\n"
+"  check [--repair]       verify the archive (SQLite, the full-text index,\n"
+"                         and that every capture reference leads to its\n"
+"                         WARC record);\n"
 "                         --repair rebuilds indexes, the full-text index and\n"
 "                         story counts from the records, then checks again\n"
 "  story merge A B        story B joins story A\n"
@@ -308,8 +311,19 @@ cmd_check(const globals_t *g, int argc, char **argv)
     db = idx_cli_open(g, 0);
     st = arc_db_check(db, &problems);
     if (st == ARC_OK) {
-        if (!g->quiet)
-            printf("%s: ok\n", arc_db_path(db));
+        /* the records are sound; do their capture references lead to
+         * the raw bytes they came from? */
+        long checked = 0, bad = 0;
+        if (idx_check_captures(db, stderr, &checked, &bad) != 0) {
+            fprintf(stderr, "newsindex: %s\n", arc_db_errmsg(db));
+            st = ARC_E_DB;
+        } else if (bad) {
+            fprintf(stderr, "newsindex: %s: %ld of %ld capture references are broken\n",
+                    arc_db_path(db), bad, checked);
+            st = ARC_E_CORRUPT;
+        } else if (!g->quiet) {
+            printf("%s: ok (%ld capture references verified)\n", arc_db_path(db), checked);
+        }
     } else if (problems) {
         fprintf(stderr, "newsindex: %s: problems found:\n%s", arc_db_path(db), problems);
     } else {

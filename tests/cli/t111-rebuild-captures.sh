@@ -40,6 +40,17 @@ fi
 ni check > /dev/null 2>&1
 expect_status "the rebuilt archive is sound" $? 0
 
+# check follows every capture reference to its WARC record
+ni check > "$T/check.out" 2>&1
+expect_status "check with captures" $? 0
+expect_grep "capture references verified" "$T/check.out" "ok ([1-9][0-9]* capture references verified)"
+cp -r "$A" "$T/damaged"
+for w in "$T/damaged"/warc/*.warc.gz; do head -c 300 "$w" > "$w.cut" && mv "$w.cut" "$w"; done
+"$NEWSINDEX" --archive "$T/damaged" check > /dev/null 2> "$T/check.err"
+expect_status "check finds cut captures" $? 3
+expect_grep "a broken reference names the article and the capture" "$T/check.err" "^article [0-9]* (http.*): capture warc/.*#[0-9]*: "
+expect_grep "and counts them" "$T/check.err" "capture references are broken"
+
 # a second rebuild from the same captures changes nothing
 ni rebuild --captures > /dev/null 2> "$T/rebuild2.err"
 expect_grep "rebuild is idempotent" "$T/rebuild2.err" " 0 new, 0 updated"
