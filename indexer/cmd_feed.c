@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "readfile.h"
 #include "cli.h"
 #include "opml.h"
 
@@ -201,42 +202,6 @@ feed_remove(const globals_t *g, int argc, char **argv)
     return rc;
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (n == cap) {
-            char *p;
-            if (cap >= (size_t)OPML_MAX_BYTES) {
-                free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
-            }
-            p = realloc(buf, (cap = cap ? cap * 2 : 65536) + 1);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = p;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static int
 feed_import_opml(const globals_t *g, int argc, char **argv)
 {
@@ -248,7 +213,7 @@ feed_import_opml(const globals_t *g, int argc, char **argv)
 
     if (argc != 2)
         idx_cli_usage_error("%s", "feed import-opml needs one FILE");
-    buf = read_file(argv[1], &len);
+    buf = idx_read_file(argv[1], &len, (size_t)OPML_MAX_BYTES);
     if (!buf) {
         fprintf(stderr, "newsindex: %s: cannot read: %s\n", argv[1], strerror(errno));
         return EXIT_PARTIAL;

@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "readfile.h"
 #include "cli.h"
 #include "extract.h"
 #include "feed.h"
@@ -309,42 +310,6 @@ looks_like_warc(const char *path, const char *buf, size_t len)
 
 /* ---- files and URLs ------------------------------------------------------ */
 
-static char *
-read_file(const char *path, size_t *len, size_t max)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-
-    if (!f)
-        return NULL;
-    do {
-        if (n == cap) {
-            char *p;
-            if (cap >= max) {
-                free(buf);
-                fclose(f);
-                errno = EFBIG;
-                return NULL;
-            }
-            p = realloc(buf, (cap = cap ? cap * 2 : 65536) + 1);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = p;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static int
 inspect_file(const char *path)
 {
@@ -364,7 +329,7 @@ inspect_file(const char *path)
         }
         fclose(f);
     }
-    buf = read_file(path, &len, (size_t)INSPECT_MAX_BYTES);
+    buf = idx_read_file(path, &len, (size_t)INSPECT_MAX_BYTES);
     if (!buf) {
         fprintf(stderr, "newsindex: %s: cannot read: %s\n", path,
                 errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
