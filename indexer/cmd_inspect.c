@@ -18,6 +18,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "entities.h"
+#include "dates.h"
 #include "readfile.h"
 #include "cli.h"
 #include "extract.h"
@@ -46,6 +48,71 @@ json_str(cJSON *o, const char *key, const char *v)
         cJSON_AddNullToObject(o, key);
 }
 
+/* What enrichment would find in an article: entities (canonical, with the
+ * form seen, count and first offset), resolved dates and the dated events,
+ * all with byte offsets into the text. */
+static cJSON *
+enrichment_json(const char *title, const char *text, int64_t published)
+{
+    cJSON *o = cJSON_CreateObject(), *ents, *dates, *evs;
+    idx_entity_hit_t *hits = NULL;
+    arc_mention_t *m = NULL;
+    idx_timex_t *tx = NULL;
+    arc_event_t *ev = NULL;
+    size_t nh, nm = 0, nt = 0, ne = 0, len = text ? strlen(text) : 0;
+    char buf[32];
+
+    nh = idx_entities_find(title ? title : "", text ? text : "", &hits);
+    if (nh)
+        nm = idx_entities_mentions(hits, nh, &m);
+    if (len) {
+        nt = idx_timex_find(text, len, published, &tx);
+        ne = idx_events_build(text, len, published, &ev);
+    }
+    ents = cJSON_AddArrayToObject(o, "entities");
+    for (size_t i = 0; i < nm; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "kind", arc_entity_kind_name(m[i].kind));
+        json_str(e, "name", m[i].name);
+        json_str(e, "alias", m[i].alias);
+        cJSON_AddNumberToObject(e, "count", m[i].count);
+        cJSON_AddNumberToObject(e, "first_offset", m[i].first_offset);
+        cJSON_AddItemToArray(ents, e);
+    }
+    dates = cJSON_AddArrayToObject(o, "dates");
+    for (size_t i = 0; i < nt; i++) {
+        cJSON *d = cJSON_CreateObject();
+        char *expr = strndup(text + tx[i].start, (size_t)(tx[i].end - tx[i].start));
+        json_str(d, "text", expr);
+        free(expr);
+        arc_time_format(tx[i].value, buf, sizeof buf);
+        buf[10] = '\0';
+        cJSON_AddStringToObject(d, "value", buf);
+        cJSON_AddStringToObject(d, "granularity", arc_granularity_name(tx[i].granularity));
+        cJSON_AddNumberToObject(d, "start", tx[i].start);
+        cJSON_AddNumberToObject(d, "end", tx[i].end);
+        cJSON_AddItemToArray(dates, d);
+    }
+    evs = cJSON_AddArrayToObject(o, "events");
+    for (size_t i = 0; i < ne; i++) {
+        cJSON *e = cJSON_CreateObject();
+        arc_time_format(ev[i].date, buf, sizeof buf);
+        buf[10] = '\0';
+        cJSON_AddStringToObject(e, "date", buf);
+        cJSON_AddStringToObject(e, "granularity", arc_granularity_name(ev[i].granularity));
+        json_str(e, "text", ev[i].text);
+        cJSON_AddNumberToObject(e, "start", ev[i].start);
+        cJSON_AddNumberToObject(e, "end", ev[i].end);
+        cJSON_AddBoolToObject(e, "from_published", ev[i].from_published);
+        cJSON_AddItemToArray(evs, e);
+    }
+    free(m);
+    idx_entity_hits_free(hits, nh);
+    free(tx);
+    idx_events_free(ev, ne);
+    return o;
+}
+
 static cJSON *
 item_json(const idx_item_t *it)
 {
@@ -62,6 +129,10 @@ item_json(const idx_item_t *it)
     json_str(o, "summary", it->summary);
     json_str(o, "body", it->body);
     json_str(o, "rejected", it->reject);
+    if (!it->reject) {
+        const char *text = it->body && *it->body ? it->body : it->summary;
+        cJSON_AddItemToObject(o, "found", enrichment_json(it->title, text, it->published));
+    }
     return o;
 }
 
@@ -149,6 +220,7 @@ describe_document(cJSON *o, const char *buf, size_t len, const char *name,
         json_str(o, "site_name", p->site_name);
         json_str(o, "description", p->description);
         json_str(o, "body", p->body);
+        cJSON_AddItemToObject(o, "found", enrichment_json(p->title, p->body, p->published));
         idx_page_free(p);
         return 0;
     }

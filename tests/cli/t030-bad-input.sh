@@ -36,6 +36,13 @@ expect_no_grep "external entity never expanded" "$T/xxe.json" "root:x:0"
 ni inspect "$C/bad/xxe.rss" > "$T/xxe.inspect" 2>&1
 expect_no_grep "inspect does not expand it either" "$T/xxe.inspect" "root:x:0"
 
+# inspect shows what enrichment would find, with offsets, touching nothing
+ni inspect "$C/good/mini.rss" > "$T/mini.inspect" 2>&1
+expect_eq "inspect: entities found" "$(cj "$T/mini.inspect" get items.0.found.entities.1.name)" "Nora Quill"
+expect_eq "inspect: a date resolved against publication" "$(cj "$T/mini.inspect" get items.0.found.dates.0.value)" "2025-12-01"
+expect_eq "inspect: the dated event" "$(cj "$T/mini.inspect" get items.0.found.events.0.date)" "2025-12-01"
+cj "$T/mini.inspect" get items.0.found.events.0.start > /dev/null && ok "inspect: events carry offsets" || not_ok "no offsets"
+
 timeout 20 "$NEWSINDEX" --archive "$A" import "$C/bad/billion-laughs.rss" > /dev/null 2> "$T/bl.err"
 st=$?
 [ "$st" -ne 124 ] && ok "billion laughs is bounded (exit $st)" || not_ok "billion laughs timed out"
