@@ -22,6 +22,11 @@ typedef struct globals {
 void idx_cli_usage_error(const char *fmt, const char *arg)
     __attribute__((noreturn));
 
+/* JSON fields (cli_json.c): an ISO 8601 time or null; a string or null. */
+struct cJSON;
+void idx_json_time(struct cJSON *o, const char *key, int64_t t);
+void idx_json_str(struct cJSON *o, const char *key, const char *v);
+
 /* Open the archive (ARC_OPEN_* flags) or exit 3 with the reason. */
 arc_db_t *idx_cli_open(const globals_t *g, int flags);
 

@@ -16,25 +16,6 @@
 
 #define OPML_MAX_BYTES (16L << 20)
 
-static void
-json_time(cJSON *o, const char *key, int64_t t)
-{
-    char buf[32];
-    if (t == ARC_TIME_NONE)
-        cJSON_AddNullToObject(o, key);
-    else
-        cJSON_AddStringToObject(o, key, arc_time_format(t, buf, sizeof buf));
-}
-
-static void
-json_str(cJSON *o, const char *key, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static int
 feed_add(const globals_t *g, int argc, char **argv)
 {
@@ -107,19 +88,19 @@ feed_json(const arc_feed_t *f)
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(o, "id", (double)f->id);
-    json_str(o, "name", f->name);
-    json_str(o, "site", f->site);
-    json_str(o, "url", f->url);
-    json_str(o, "etag", f->etag);
-    json_str(o, "last_modified", f->last_modified);
+    idx_json_str(o, "name", f->name);
+    idx_json_str(o, "site", f->site);
+    idx_json_str(o, "url", f->url);
+    idx_json_str(o, "etag", f->etag);
+    idx_json_str(o, "last_modified", f->last_modified);
     if (f->last_status)
         cJSON_AddNumberToObject(o, "last_status", f->last_status);
     else
         cJSON_AddNullToObject(o, "last_status");
-    json_str(o, "last_error", f->last_error);
-    json_time(o, "next_due", f->next_due);
+    idx_json_str(o, "last_error", f->last_error);
+    idx_json_time(o, "next_due", f->next_due);
     cJSON_AddNumberToObject(o, "error_count", f->error_count);
-    json_time(o, "added", f->added);
+    idx_json_time(o, "added", f->added);
     cJSON_AddNumberToObject(o, "articles", (double)f->articles);
     return o;
 }

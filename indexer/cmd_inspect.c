@@ -29,25 +29,6 @@
 
 #define INSPECT_MAX_BYTES (256L << 20)
 
-static void
-json_time(cJSON *o, const char *key, int64_t t)
-{
-    char buf[32];
-    if (t == ARC_TIME_NONE)
-        cJSON_AddNullToObject(o, key);
-    else
-        cJSON_AddStringToObject(o, key, arc_time_format(t, buf, sizeof buf));
-}
-
-static void
-json_str(cJSON *o, const char *key, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 /* What enrichment would find in an article: entities (canonical, with the
  * form seen, count and first offset), resolved dates and the dated events,
  * all with byte offsets into the text. */
@@ -73,8 +54,8 @@ enrichment_json(const char *title, const char *text, int64_t published)
     for (size_t i = 0; i < nm; i++) {
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "kind", arc_entity_kind_name(m[i].kind));
-        json_str(e, "name", m[i].name);
-        json_str(e, "alias", m[i].alias);
+        idx_json_str(e, "name", m[i].name);
+        idx_json_str(e, "alias", m[i].alias);
         cJSON_AddNumberToObject(e, "count", m[i].count);
         cJSON_AddNumberToObject(e, "first_offset", m[i].first_offset);
         cJSON_AddItemToArray(ents, e);
@@ -83,7 +64,7 @@ enrichment_json(const char *title, const char *text, int64_t published)
     for (size_t i = 0; i < nt; i++) {
         cJSON *d = cJSON_CreateObject();
         char *expr = strndup(text + tx[i].start, (size_t)(tx[i].end - tx[i].start));
-        json_str(d, "text", expr);
+        idx_json_str(d, "text", expr);
         free(expr);
         arc_time_format(tx[i].value, buf, sizeof buf);
         buf[10] = '\0';
@@ -100,7 +81,7 @@ enrichment_json(const char *title, const char *text, int64_t published)
         buf[10] = '\0';
         cJSON_AddStringToObject(e, "date", buf);
         cJSON_AddStringToObject(e, "granularity", arc_granularity_name(ev[i].granularity));
-        json_str(e, "text", ev[i].text);
+        idx_json_str(e, "text", ev[i].text);
         cJSON_AddNumberToObject(e, "start", ev[i].start);
         cJSON_AddNumberToObject(e, "end", ev[i].end);
         cJSON_AddBoolToObject(e, "from_published", ev[i].from_published);
@@ -119,16 +100,16 @@ item_json(const idx_item_t *it)
     cJSON *o = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(o, "position", it->position);
-    json_str(o, "url", it->url);
-    json_str(o, "guid", it->guid);
-    json_str(o, "title", it->title);
-    json_str(o, "byline", it->byline);
-    json_time(o, "published", it->published);
-    json_str(o, "published_raw", it->published_raw);
-    json_str(o, "lang", it->lang);
-    json_str(o, "summary", it->summary);
-    json_str(o, "body", it->body);
-    json_str(o, "rejected", it->reject);
+    idx_json_str(o, "url", it->url);
+    idx_json_str(o, "guid", it->guid);
+    idx_json_str(o, "title", it->title);
+    idx_json_str(o, "byline", it->byline);
+    idx_json_time(o, "published", it->published);
+    idx_json_str(o, "published_raw", it->published_raw);
+    idx_json_str(o, "lang", it->lang);
+    idx_json_str(o, "summary", it->summary);
+    idx_json_str(o, "body", it->body);
+    idx_json_str(o, "rejected", it->reject);
     if (!it->reject) {
         const char *text = it->body && *it->body ? it->body : it->summary;
         cJSON_AddItemToObject(o, "found", enrichment_json(it->title, text, it->published));
@@ -209,17 +190,17 @@ describe_document(cJSON *o, const char *buf, size_t len, const char *name,
             return -1;
         }
         cJSON_AddStringToObject(o, "kind", "page");
-        json_str(o, "title", p->title);
-        json_str(o, "byline", p->byline);
-        json_time(o, "published", p->published);
-        json_str(o, "published_src", p->published_src);
-        json_time(o, "modified", p->modified);
-        json_str(o, "canonical_url", p->canonical_url);
-        json_str(o, "lang", p->lang);
-        json_str(o, "image", p->image);
-        json_str(o, "site_name", p->site_name);
-        json_str(o, "description", p->description);
-        json_str(o, "body", p->body);
+        idx_json_str(o, "title", p->title);
+        idx_json_str(o, "byline", p->byline);
+        idx_json_time(o, "published", p->published);
+        idx_json_str(o, "published_src", p->published_src);
+        idx_json_time(o, "modified", p->modified);
+        idx_json_str(o, "canonical_url", p->canonical_url);
+        idx_json_str(o, "lang", p->lang);
+        idx_json_str(o, "image", p->image);
+        idx_json_str(o, "site_name", p->site_name);
+        idx_json_str(o, "description", p->description);
+        idx_json_str(o, "body", p->body);
         cJSON_AddItemToObject(o, "found", enrichment_json(p->title, p->body, p->published));
         idx_page_free(p);
         return 0;
@@ -239,11 +220,11 @@ describe_document(cJSON *o, const char *buf, size_t len, const char *name,
             return -1;
         }
         cJSON_AddStringToObject(o, "kind", "feed");
-        json_str(o, "format", feed->format);
-        json_str(o, "title", feed->title);
-        json_str(o, "link", feed->link);
-        json_str(o, "lang", feed->lang);
-        json_str(o, "warnings", feed->warnings);
+        idx_json_str(o, "format", feed->format);
+        idx_json_str(o, "title", feed->title);
+        idx_json_str(o, "link", feed->link);
+        idx_json_str(o, "lang", feed->lang);
+        idx_json_str(o, "warnings", feed->warnings);
         items = cJSON_AddArrayToObject(o, "items");
         for (size_t i = 0; i < feed->n_items; i++)
             cJSON_AddItemToArray(items, item_json(&feed->items[i]));
@@ -261,17 +242,17 @@ record_json(idx_warc_reader_t *r, const idx_warc_record_t *rec)
     int bd = idx_warc_verify_block_digest(r), pd = idx_warc_verify_payload_digest(r);
 
     cJSON_AddNumberToObject(o, "offset", (double)rec->offset);
-    json_str(o, "type", rec->type);
-    json_str(o, "target_uri", rec->target_uri);
-    json_str(o, "date", rec->date);
-    json_str(o, "record_id", rec->record_id);
+    idx_json_str(o, "type", rec->type);
+    idx_json_str(o, "target_uri", rec->target_uri);
+    idx_json_str(o, "date", rec->date);
+    idx_json_str(o, "record_id", rec->record_id);
     if (rec->http_status)
         cJSON_AddNumberToObject(o, "http_status", rec->http_status);
     else
         cJSON_AddNullToObject(o, "http_status");
-    json_str(o, "http_content_type", rec->http_content_type);
+    idx_json_str(o, "http_content_type", rec->http_content_type);
     cJSON_AddNumberToObject(o, "payload_length", (double)rec->payload_len);
-    json_str(o, "payload_digest", rec->payload_digest);
+    idx_json_str(o, "payload_digest", rec->payload_digest);
     if (bd < 0)
         cJSON_AddNullToObject(o, "block_digest_ok");
     else
@@ -298,7 +279,7 @@ inspect_warc(const char *path)
         return EXIT_PARTIAL;
     }
     o = cJSON_CreateObject();
-    json_str(o, "file", path);
+    idx_json_str(o, "file", path);
     cJSON_AddStringToObject(o, "kind", "warc");
     records = cJSON_AddArrayToObject(o, "records");
     errors = cJSON_AddArrayToObject(o, "errors");
@@ -345,7 +326,7 @@ inspect_capture(const char *path, long long offset)
         return EXIT_PARTIAL;
     }
     o = cJSON_CreateObject();
-    json_str(o, "file", path);
+    idx_json_str(o, "file", path);
     cJSON_AddStringToObject(o, "kind", "capture");
     cJSON_AddItemToObject(o, "record", record_json(r, rec));
     if (idx_warc_payload_decode(r, &payload, &plen, &err) == 0 && plen > 0) {
@@ -413,7 +394,7 @@ inspect_file(const char *path)
         return inspect_warc(path);
     }
     o = cJSON_CreateObject();
-    json_str(o, "file", path);
+    idx_json_str(o, "file", path);
     if (describe_document(o, buf, len, path, NULL) != 0) {
         cJSON_Delete(o);
         free(buf);
@@ -441,10 +422,10 @@ on_fetched(void *ctx, const idx_fetch_job_t *job, const idx_fetch_result_t *res)
         return;
     }
     o = cJSON_CreateObject();
-    json_str(o, "url", res->url);
-    json_str(o, "final_url", res->final_url);
+    idx_json_str(o, "url", res->url);
+    idx_json_str(o, "final_url", res->final_url);
     cJSON_AddNumberToObject(o, "status", res->status);
-    json_str(o, "content_type", res->content_type);
+    idx_json_str(o, "content_type", res->content_type);
     cJSON_AddNumberToObject(o, "bytes", (double)res->body_len);
     if (describe_document(o, (const char *)res->body, res->body_len, res->final_url,
                           res->content_type) != 0) {

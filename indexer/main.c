@@ -223,16 +223,6 @@ cmd_import(const globals_t *g, int argc, char **argv)
     return rc;
 }
 
-static void
-json_time(cJSON *o, const char *key, int64_t t)
-{
-    char buf[32];
-    if (t == ARC_TIME_NONE)
-        cJSON_AddNullToObject(o, key);
-    else
-        cJSON_AddStringToObject(o, key, arc_time_format(t, buf, sizeof buf));
-}
-
 static int
 cmd_stats(const globals_t *g, int argc, char **argv)
 {
@@ -272,8 +262,8 @@ cmd_stats(const globals_t *g, int argc, char **argv)
         cJSON_AddNumberToObject(o, "mentions", (double)s.mentions);
         cJSON_AddNumberToObject(o, "events", (double)s.events);
         cJSON_AddNumberToObject(o, "versions", (double)s.versions);
-        json_time(o, "first_published", s.first_published);
-        json_time(o, "last_published", s.last_published);
+        idx_json_time(o, "first_published", s.first_published);
+        idx_json_time(o, "last_published", s.last_published);
         cJSON_AddNumberToObject(o, "db_bytes", (double)s.db_bytes);
         txt = cJSON_PrintUnformatted(o);
         if (txt)
