@@ -21,9 +21,11 @@ enum {
     /* story clustering (story.c, features.c) */
     ARC_ST_FEATURES_PUT, ARC_ST_DUP_PUT, ARC_ST_STORY_TITLE, ARC_ST_ARTICLE_ENTITY_IDS,
     /* bulk import: explicit FTS writes (article.c, issue 6) */
-    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT,
     /* cross-archive entity resolution (entity.c, entity_admin.c, issue 3) */
     ARC_ST_ENTITY_MENTIONS, ARC_ST_ENTITY_SURNAME, ARC_ST_ENTITY_PLACE,
+    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT,
+    /* every occurrence, event entities (mention.c, entity.c, issue 3 v6) */
+    ARC_ST_OCC_PUT, ARC_ST_OCC_DEL, ARC_ST_BODY_OF, ARC_ST_DATA_VERSION,
     ARC_ST_COUNT
 };
 
@@ -43,6 +45,9 @@ struct arc_db {
     int fts_defer;         /* arc_article_defer_index() is on */
     int n_fts_pending;
     int64_t fts_pending[ARC_FTS_PENDING_MAX];
+    /* entity name -> id cache of the enrichment writer (mention.c, issue 3);
+     * freed with the connection (a function destructor), never by db.c */
+    struct arc_entity_cache *ent_cache;
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -218,5 +223,38 @@ arc_status_t Arc_entity_redirect(arc_db_t *db, int64_t from, int64_t to);
 /* The live entity an id stands for (following entity_redirect), in *out.
  * @retval ARC_OK, ARC_E_NOT_FOUND (no such entity), ARC_E_DB */
 arc_status_t Arc_entity_final(arc_db_t *db, int64_t id, int64_t *out);
+
+/* ==== Interface to code in mention.c (every occurrence, issue 3) ==== */
+
+/* Rewrite the packed occurrences and event entities of every article that
+ * mentions @p from so they name @p to instead (called by
+ * Arc_entity_redirect before the mention rows move), and forget cached
+ * entity ids. @retval ARC_OK, ARC_E_DB, ARC_E_NOMEM */
+arc_status_t Arc_mentions_redirect(arc_db_t *db, int64_t from, int64_t to);
+
+/* Store the occurrences @p o of an article (replacing earlier ones);
+ * entity_of_mention[o[i].mention] is the entity id of each.
+ * @retval ARC_OK, ARC_E_DB, ARC_E_NOMEM */
+arc_status_t Arc_mentions_put(arc_db_t *db, int64_t article,
+                              const int64_t *entity_of_mention,
+                              const arc_occurrence_t *o, size_t n);
+
+/* Pack entity ids (any order, duplicates allowed) as event_row.entities:
+ * a malloc'd buffer (free()) of *len bytes, NULL out of memory. */
+void *Arc_ids_pack(const int64_t *ids, size_t n, size_t *len);
+
+/* Register the SQL function arc_ids_has(blob, id) (1 when the packed id
+ * list holds id, NULL for a NULL list) on the connection; idempotent. */
+arc_status_t Arc_mentions_sql_functions(arc_db_t *db);
+
+/* The entity name -> id cache (NULL when it is off or stale): look up and
+ * remember. Entries are dropped whenever another connection commits. */
+int64_t Arc_entity_cache_get(arc_db_t *db, int kind, const char *name);
+void Arc_entity_cache_put(arc_db_t *db, int kind, const char *name, int64_t id);
+void Arc_entity_cache_clear(arc_db_t *db);
+/* Create the cache on first use; empty it when another connection has
+ * committed since the last call. Call once per enriched article. */
+void Arc_entity_cache_validate(arc_db_t *db);
+
 
 #endif

@@ -2,6 +2,7 @@
  * entity.c - entities, their aliases, and the mentions and events of an
  * article.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,18 +122,47 @@ absorb_surname(arc_db_t *db, const char *surname, int64_t id)
     return single ? Arc_entity_redirect(db, single, id) : ARC_OK;
 }
 
+/* Record alias -> id once per cache lifetime (INSERT OR IGNORE otherwise). */
+static arc_status_t
+add_alias_cached(arc_db_t *db, int kind, const char *alias, int64_t id)
+{
+    char key[320];
+    int n = snprintf(key, sizeof key, "%s\x1f%lld", alias, (long long)id);
+    arc_status_t s;
+
+    if (n < 0 || (size_t)n >= sizeof key)
+        return add_alias(db, kind, alias, id);
+    if (Arc_entity_cache_get(db, kind + 3, key))
+        return ARC_OK;
+    if ((s = add_alias(db, kind, alias, id)))
+        return s;
+    Arc_entity_cache_put(db, kind + 3, key, id);
+    return ARC_OK;
+}
+
 /* Resolve a canonical name to an entity id, creating the entity on first
  * use. Order: exact canonical name (merges followed), then a known alias
  * (the most mentioned live entity carrying it, ties to the oldest), then
  * a new entity - which, for a full-name person, absorbs an earlier
- * surname-only person of that surname. */
+ * surname-only person of that surname. Resolutions are remembered in the
+ * writer's cache (mention.c) until a merge, a rollback or another
+ * connection's commit. */
 static arc_status_t
 entity_id(arc_db_t *db, const arc_mention_t *m, int64_t *id)
 {
     sqlite3_stmt *st;
     arc_status_t s;
 
-    *id = 0;
+    /* a place known without its gazetteer facts is cached apart, so that
+     * a later mention with the facts still stores them */
+    int bare = m->kind == ARC_ENTITY_PLACE && !(m->country && *m->country);
+    int ckind = bare ? (int)m->kind + 6 : (int)m->kind;
+
+    *id = Arc_entity_cache_get(db, (int)m->kind, m->name);
+    if (!*id && bare)
+        *id = Arc_entity_cache_get(db, ckind, m->name);
+    if (*id)
+        goto alias;
     st = Arc_db_cached(db, ARC_ST_ENTITY_FIND,
         "SELECT coalesce((SELECT to_id FROM entity_redirect WHERE from_id = e.id), e.id)"
         " FROM entity e WHERE e.kind = ?1 AND e.name = ?2");
@@ -185,12 +215,183 @@ entity_id(arc_db_t *db, const arc_mention_t *m, int64_t *id)
             if ((s = add_alias(db, m->kind, last + 1, *id)))
                 return s;
             if ((s = absorb_surname(db, last + 1, *id)))
+                return s;   /* a merge empties the cache */
+        }
+    }
+    Arc_entity_cache_put(db, ckind, m->name, *id);
+alias:
+    if (m->alias && *m->alias)
+        return add_alias_cached(db, (int)m->kind, m->alias, *id);
+    return ARC_OK;
+}
+
+/* Does the stored body of the article equal body? */
+static arc_status_t
+body_matches(arc_db_t *db, int64_t article, const char *body, int *same)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_BODY_OF,
+        "SELECT body FROM article WHERE id = ?1");
+    size_t len = strlen(body);
+    int rc;
+
+    *same = 0;
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, article);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const void *b = sqlite3_column_blob(st, 0);
+        *same = (size_t)sqlite3_column_bytes(st, 0) == len && memcmp(b, body, len) == 0;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ARC_OK
+                                                  : Arc_db_sqlerr(db, "reading a body");
+}
+
+/* Store one event; text_from_body: the body holds its sentence. */
+static arc_status_t
+put_event(arc_db_t *db, int64_t article, const arc_event_t *e, const char *body,
+          int text_from_body, const int64_t *eids, const arc_enrichment_t *en)
+{
+    sqlite3_stmt *st;
+    int64_t ids[256];
+    size_t n = 0, packed_len = 0;
+    void *packed = NULL;
+    arc_status_t s;
+
+    for (size_t k = 0; k < en->n_occurrences && n < 256; k++) {
+        const arc_occurrence_t *o = &en->occurrences[k];
+        if (!o->in_title && o->start >= e->start && o->start < e->end &&
+            o->mention >= 0 && (size_t)o->mention < en->n_mentions && eids[o->mention])
+            ids[n++] = eids[o->mention];
+    }
+    /* without occurrences the entities are unknown (NULL), unless the
+     * article names none at all */
+    if (en->occurrences || en->n_mentions == 0) {
+        packed = Arc_ids_pack(ids, n, &packed_len);
+        if (!packed)
+            return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    }
+    st = Arc_db_cached(db, ARC_ST_EVENT_INS,
+        "INSERT INTO event_row(article_id, date, granularity, start, end, from_published,"
+        " entities, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!st) {
+        free(packed);
+        return ARC_E_DB;
+    }
+    sqlite3_bind_int64(st, 1, article);
+    sqlite3_bind_int64(st, 2, e->date);
+    sqlite3_bind_int(st, 3, (int)e->granularity);
+    sqlite3_bind_int(st, 4, e->start);
+    sqlite3_bind_int(st, 5, e->end);
+    sqlite3_bind_int(st, 6, e->from_published != 0);
+    if (packed)
+        sqlite3_bind_blob(st, 7, packed, (int)packed_len, SQLITE_STATIC);
+    if (text_from_body)
+        ; /* NULL: the view reads the sentence from the body */
+    else if (e->text)
+        Arc_bind_text(st, 8, e->text);
+    else
+        sqlite3_bind_text(st, 8, body + e->start, e->end - e->start, SQLITE_STATIC);
+    s = step_done(db, st, "storing an event");
+    sqlite3_clear_bindings(st);
+    free(packed);
+    return s;
+}
+
+arc_status_t
+arc_article_enrich_all(arc_db_t *db, int64_t article, const arc_enrichment_t *en,
+                       unsigned flags)
+{
+    sqlite3_stmt *st;
+    arc_status_t s = ARC_OK;
+    int64_t *eids = NULL;
+    int same_body = 0;
+    size_t blen;
+
+    if (db->readonly)
+        return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
+    Arc_entity_cache_validate(db);
+    if (!(flags & ARC_ENRICH_NEW)) {
+        static const struct { int slot; const char *sql, *what; } del[] = {
+            { ARC_ST_MENTION_DEL, "DELETE FROM mention WHERE article_id = ?1", "clearing mentions" },
+            { ARC_ST_EVENT_DEL, "DELETE FROM event_row WHERE article_id = ?1", "clearing events" },
+            { ARC_ST_OCC_DEL, "DELETE FROM article_mentions WHERE article_id = ?1",
+              "clearing occurrences" },
+        };
+        for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+            st = Arc_db_cached(db, del[i].slot, del[i].sql);
+            if (!st)
+                return ARC_E_DB;
+            sqlite3_bind_int64(st, 1, article);
+            if ((s = step_done(db, st, del[i].what)))
                 return s;
         }
     }
-    if (m->alias && *m->alias)
-        return add_alias(db, m->kind, m->alias, *id);
-    return ARC_OK;
+    if (en->n_mentions) {
+        eids = calloc(en->n_mentions, sizeof *eids);
+        if (!eids)
+            return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < en->n_mentions; i++) {
+        const arc_mention_t *m = &en->mentions[i];
+        int64_t eid;
+
+        if (!m->name || !*m->name)
+            continue;
+        if ((s = entity_id(db, m, &eid)))
+            goto done;
+        eids[i] = eid;
+        st = Arc_db_cached(db, ARC_ST_MENTION_INS,
+            "INSERT INTO mention(entity_id, article_id, count, first_offset)"
+            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(entity_id, article_id) DO UPDATE"
+            " SET count = count + excluded.count,"
+            " first_offset = min(first_offset, excluded.first_offset)");
+        if (!st) {
+            s = ARC_E_DB;
+            goto done;
+        }
+        sqlite3_bind_int64(st, 1, eid);
+        sqlite3_bind_int64(st, 2, article);
+        sqlite3_bind_int(st, 3, m->count > 0 ? m->count : 1);
+        sqlite3_bind_int(st, 4, m->first_offset);
+        if ((s = step_done(db, st, "storing a mention")))
+            goto done;
+    }
+    if (en->n_occurrences) {
+        /* occurrences of a nameless mention are dropped */
+        arc_occurrence_t *keep = malloc(en->n_occurrences * sizeof *keep);
+        size_t nk = 0;
+
+        if (!keep) {
+            s = Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < en->n_occurrences; i++) {
+            const arc_occurrence_t *o = &en->occurrences[i];
+            if (o->mention >= 0 && (size_t)o->mention < en->n_mentions && eids[o->mention])
+                keep[nk++] = *o;
+        }
+        s = Arc_mentions_put(db, article, eids, keep, nk);
+        free(keep);
+        if (s)
+            goto done;
+    }
+    if (en->n_events && en->body && (s = body_matches(db, article, en->body, &same_body)))
+        goto done;
+    blen = en->body ? strlen(en->body) : 0;
+    for (size_t i = 0; i < en->n_events; i++) {
+        const arc_event_t *e = &en->events[i];
+        int in_body = en->body && e->start >= 0 && e->end >= e->start && (size_t)e->end <= blen;
+
+        if (!e->text && !in_body)
+            continue;
+        if ((s = put_event(db, article, e, en->body, same_body && in_body, eids, en)))
+            goto done;
+    }
+done:
+    free(eids);
+    return s;
 }
 
 arc_status_t
@@ -198,67 +399,14 @@ arc_article_enrich(arc_db_t *db, int64_t article,
                    const arc_mention_t *mentions, size_t n_mentions,
                    const arc_event_t *events, size_t n_events)
 {
-    sqlite3_stmt *st;
-    arc_status_t s;
+    arc_enrichment_t en;
 
-    if (db->readonly)
-        return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
-    st = Arc_db_cached(db, ARC_ST_MENTION_DEL, "DELETE FROM mention WHERE article_id = ?1");
-    if (!st)
-        return ARC_E_DB;
-    sqlite3_bind_int64(st, 1, article);
-    if ((s = step_done(db, st, "clearing mentions")))
-        return s;
-    st = Arc_db_cached(db, ARC_ST_EVENT_DEL, "DELETE FROM event WHERE article_id = ?1");
-    if (!st)
-        return ARC_E_DB;
-    sqlite3_bind_int64(st, 1, article);
-    if ((s = step_done(db, st, "clearing events")))
-        return s;
-
-    for (size_t i = 0; i < n_mentions; i++) {
-        const arc_mention_t *m = &mentions[i];
-        int64_t eid;
-
-        if (!m->name || !*m->name)
-            continue;
-        if ((s = entity_id(db, m, &eid)))
-            return s;
-        st = Arc_db_cached(db, ARC_ST_MENTION_INS,
-            "INSERT INTO mention(entity_id, article_id, count, first_offset)"
-            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(entity_id, article_id) DO UPDATE"
-            " SET count = count + excluded.count,"
-            " first_offset = min(first_offset, excluded.first_offset)");
-        if (!st)
-            return ARC_E_DB;
-        sqlite3_bind_int64(st, 1, eid);
-        sqlite3_bind_int64(st, 2, article);
-        sqlite3_bind_int(st, 3, m->count > 0 ? m->count : 1);
-        sqlite3_bind_int(st, 4, m->first_offset);
-        if ((s = step_done(db, st, "storing a mention")))
-            return s;
-    }
-    for (size_t i = 0; i < n_events; i++) {
-        const arc_event_t *e = &events[i];
-
-        if (!e->text)
-            continue;
-        st = Arc_db_cached(db, ARC_ST_EVENT_INS,
-            "INSERT INTO event(article_id, date, granularity, text, start, end, from_published)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        if (!st)
-            return ARC_E_DB;
-        sqlite3_bind_int64(st, 1, article);
-        sqlite3_bind_int64(st, 2, e->date);
-        sqlite3_bind_int(st, 3, (int)e->granularity);
-        Arc_bind_text(st, 4, e->text);
-        sqlite3_bind_int(st, 5, e->start);
-        sqlite3_bind_int(st, 6, e->end);
-        sqlite3_bind_int(st, 7, e->from_published != 0);
-        if ((s = step_done(db, st, "storing an event")))
-            return s;
-    }
-    return ARC_OK;
+    memset(&en, 0, sizeof en);
+    en.mentions = mentions;
+    en.n_mentions = n_mentions;
+    en.events = events;
+    en.n_events = n_events;
+    return arc_article_enrich_all(db, article, &en, 0);
 }
 
 arc_status_t

@@ -68,6 +68,10 @@ Arc_entity_redirect(arc_db_t *db, int64_t from, int64_t to)
 {
     arc_status_t s;
 
+    /* packed occurrences and event entities first: they are found through
+     * the mention rows of `from`, which move next */
+    if ((s = Arc_mentions_redirect(db, from, to)))
+        return s;
     /* the WHERE 1 keeps SQLite's upsert parser from reading ON as a join */
     if ((s = exec_ids(db,
             "INSERT INTO mention(entity_id, article_id, count, first_offset)"
@@ -262,6 +266,7 @@ arc_entity_rename(arc_db_t *db, int64_t id, const char *name, int *renamed)
     if (!s)
         s = add_alias(db, kind, name, live);
     free(old);
+    Arc_entity_cache_clear(db);   /* the writer's name -> id cache */
     if ((s = finish(db, s)))
         return s;
     if (renamed)

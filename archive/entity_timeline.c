@@ -88,7 +88,15 @@ arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     t->db = db;
     /* The mention key walks the entity's articles; each article's events
-     * come from event_article. The date bounds apply to events. */
+     * come from event_row_article. The date bounds apply to events. An
+     * article contributes the events whose sentence names the entity; one
+     * whose events never name it (the entity is in the title, or named
+     * only by a pronoun) contributes its first event. Events stored before
+     * schema v6 carry no entity list and all count. */
+    if ((s = Arc_mentions_sql_functions(db))) {
+        free(t);
+        return s;
+    }
     t->st = Arc_db_prepare(db,
         "SELECT ev.date, ev.granularity, ev.text, ev.from_published, a.id, s.name,"
         " a.url, a.title, ev.start, ev.end, a.story_id"
@@ -96,6 +104,11 @@ arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *
         " JOIN article a ON a.id = m.article_id"
         " LEFT JOIN source s ON s.id = a.source_id"
         " WHERE m.entity_id = ?1"
+        " AND (ev.entities IS NULL OR arc_ids_has(ev.entities, ?1)"
+        "      OR (ev.start = (SELECT min(y.start) FROM event_row y"
+        "                      WHERE y.article_id = m.article_id)"
+        "          AND NOT EXISTS (SELECT 1 FROM event_row x WHERE x.article_id = m.article_id"
+        "                          AND arc_ids_has(x.entities, ?1))))"
         " AND (?2 = 0 OR ev.date >= ?2) AND (?3 = 0 OR ev.date < ?3)"
         " AND (?4 IS NULL OR a.source_id IN (SELECT id FROM source WHERE name = ?4"
         "      OR site = ?4 OR substr('.' || site, -1 - length(?4)) = '.' || ?4))"

@@ -293,6 +293,69 @@ arc_status_t arc_article_entities(arc_db_t *db, int64_t article,
                                   arc_entity_ref_t **out, size_t *n);
 void arc_entity_refs_free(arc_entity_ref_t *refs, size_t n);
 
+/* ---- Every occurrence of an entity; entities of events (issue 3, v6) ---- */
+
+/** One occurrence of an entity in an article (input to
+ *  arc_article_enrich_all). */
+typedef struct arc_occurrence {
+    int mention;            /**< index of its entity in the mentions array */
+    int in_title;           /**< 1: offsets are into the title, 0: the body */
+    int start, end;         /**< byte range [start, end) */
+    int sentence;           /**< body sentence, 0-based, in the order of the
+                                 article's sentence spans (-1 in the title) */
+} arc_occurrence_t;
+
+/** Everything the enrichment stage found in one article. */
+typedef struct arc_enrichment {
+    const arc_mention_t *mentions;       /**< one per (kind, canonical name) */
+    size_t n_mentions;
+    const arc_occurrence_t *occurrences; /**< every occurrence (may be NULL) */
+    size_t n_occurrences;
+    const arc_event_t *events;           /**< event text may be NULL when body is set */
+    size_t n_events;
+    const char *body;       /**< the text event offsets refer to (may be NULL).
+                                 When it equals the stored body, event text is
+                                 not stored but read back from the body. */
+} arc_enrichment_t;
+
+/** arc_article_enrich_all flag: the article was created just now, so
+ *  there are no earlier mentions or events to replace. */
+#define ARC_ENRICH_NEW 1u
+
+/**
+ * Store an article's mentions, every occurrence, and its events with the
+ * ids of the entities each event's sentence names, replacing earlier ones
+ * (unless @p flags has ARC_ENRICH_NEW). Entities are resolved and created
+ * as by arc_article_enrich().
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.4
+ */
+arc_status_t arc_article_enrich_all(arc_db_t *db, int64_t article,
+                                    const arc_enrichment_t *e, unsigned flags);
+
+/** One stored occurrence, as read back. */
+typedef struct arc_article_mention {
+    int64_t entity;         /**< live entity id */
+    arc_entity_kind_t kind;
+    const char *name;       /**< canonical name (owned by the array) */
+    int in_title;           /**< offsets are into the title (1) or body (0) */
+    int start, end;         /**< byte range [start, end) */
+    int sentence;           /**< body sentence index, -1 in the title */
+} arc_article_mention_t;
+
+/**
+ * Every stored occurrence of an entity in an article: title ones first,
+ * then the body's, each in text order.
+ * @param out OUT malloc'd array (arc_article_mentions_free), NULL when none
+ *            (also for an article enriched before schema v6).
+ * @param n   OUT its length.
+ * @retval ARC_OK, ARC_E_CORRUPT (malformed stored data), ARC_E_DB, ARC_E_NOMEM
+ * @since 0.4
+ */
+arc_status_t arc_article_mentions(arc_db_t *db, int64_t article,
+                                  arc_article_mention_t **out, size_t *n);
+void arc_article_mentions_free(arc_article_mention_t *m, size_t n);
+
 /**
  * Put the article into story @p story, or into a new story when story is 0.
  * The story's title, dates and counts are refreshed.

@@ -12,13 +12,8 @@
 #include "archive-private.h"
 
 #define ARC_APPLICATION_ID 0x4E415243 /* "NARC" */
-#define ARC_SCHEMA_VERSION 5
-
-int
-arc_schema_version(void)
-{
-    return ARC_SCHEMA_VERSION;
-}
+/* The schema version is the number of migrations (see migrations[]). */
+#define ARC_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 /*
  * Version 1: every record kind of the design.
@@ -228,9 +223,61 @@ static const char *const schema_v5[] = {
     NULL
 };
 
+/* A migration statement run only when the table exists (so that a
+ * migration can be re-run over a layout that already has its result). */
+#define IF_TABLE_MARK "/*if-table:"
+#define IF_TABLE(name) IF_TABLE_MARK name "*/"
+
+/*
+ * Version 6 (issue 3, E): every entity occurrence, and events that name
+ * their entities without copying their sentence.
+ *  - article_mentions: one row per enriched article whose `data` packs every
+ *    occurrence (entity id, title or body, byte offsets, body sentence) as
+ *    varints (format in archive/mention.c). The (entity, article) rows of
+ *    `mention` stay for lookups; this adds about 4 bytes per occurrence,
+ *    where a row per occurrence would cost about 20.
+ *  - event_row replaces the table event: `entities` packs the ids of the
+ *    entities named in the event's sentence (varints, ascending deltas), and
+ *    `text` is NULL when the sentence is the article body's bytes
+ *    [start, end), as it is for every event enrichment stores. `event` is
+ *    now a view that rebuilds text from the body, so readers are unchanged.
+ */
+static const char *const schema_v6[] = {
+    "CREATE TABLE IF NOT EXISTS article_mentions("
+    " article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,"
+    " data BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS event_row("
+    " id INTEGER PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,"
+    " date INTEGER NOT NULL,"
+    " granularity INTEGER NOT NULL,"
+    " start INTEGER, end INTEGER,"
+    " from_published INTEGER NOT NULL DEFAULT 0,"
+    " entities BLOB,"
+    " text TEXT)",
+    IF_TABLE("event") "INSERT INTO event_row(id, article_id, date, granularity, start, end, from_published, text)"
+    " SELECT id, article_id, date, granularity, start, end, from_published, text FROM event",
+    IF_TABLE("event") "DROP TABLE event",
+    "CREATE INDEX IF NOT EXISTS event_row_date ON event_row(date)",
+    "CREATE INDEX IF NOT EXISTS event_row_article ON event_row(article_id)",
+    "CREATE VIEW IF NOT EXISTS event AS SELECT e.id AS id, e.article_id AS article_id, e.date AS date,"
+    " e.granularity AS granularity,"
+    " coalesce(e.text, CAST(substr(CAST(a.body AS BLOB), e.start + 1, e.end - e.start) AS TEXT))"
+    " AS text, e.start AS start, e.end AS end, e.from_published AS from_published,"
+    " e.entities AS entities"
+    " FROM event_row e JOIN article a ON a.id = e.article_id",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
-                                                 schema_v4, schema_v5 };
+                                                 schema_v4, schema_v5, schema_v6 };
+
+int
+arc_schema_version(void)
+{
+    return ARC_SCHEMA_VERSION;
+}
 
 static arc_status_t
 pragma_int(arc_db_t *db, const char *sql, int *out)
@@ -282,6 +329,30 @@ exec(arc_db_t *db, const char *sql)
     return ARC_OK;
 }
 
+/* *skip = 1 when sql starts with IF_TABLE(name) and no table has that name. */
+static arc_status_t
+table_absent(arc_db_t *db, const char *sql, int *skip)
+{
+    const char *name = sql + strlen(IF_TABLE_MARK), *end;
+    sqlite3_stmt *st;
+    int rc;
+
+    *skip = 0;
+    if (strncmp(sql, IF_TABLE_MARK, strlen(IF_TABLE_MARK)) != 0 ||
+        !(end = strstr(name, "*/")))
+        return ARC_OK;
+    st = Arc_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_text(st, 1, name, (int)(end - name), SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "migrating the schema");
+    *skip = rc == SQLITE_DONE;
+    return ARC_OK;
+}
+
 arc_status_t
 Arc_schema_migrate(arc_db_t *db)
 {
@@ -306,9 +377,13 @@ Arc_schema_migrate(arc_db_t *db)
             break;
         }
         stmts = migrations[ver];
-        for (size_t i = 0; stmts[i]; i++)
-            if ((st = exec(db, stmts[i])))
+        for (size_t i = 0; stmts[i]; i++) {
+            int skip = 0;
+            if ((st = table_absent(db, stmts[i], &skip)))
                 goto fail;
+            if (!skip && (st = exec(db, stmts[i])))
+                goto fail;
+        }
         snprintf(buf, sizeof buf, "PRAGMA application_id = %d", ARC_APPLICATION_ID);
         if ((st = exec(db, buf)))
             goto fail;

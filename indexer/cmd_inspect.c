@@ -20,6 +20,7 @@
 
 #include "entities.h"
 #include "dates.h"
+#include "enrich.h"
 #include "readfile.h"
 #include "cli.h"
 #include "extract.h"
@@ -29,36 +30,50 @@
 
 #define INSPECT_MAX_BYTES (256L << 20)
 
-/* What enrichment would find in an article: entities (canonical, with the
- * form seen, count and first offset), resolved dates and the dated events,
- * all with byte offsets into the text. */
+/* What enrichment would find in an article, as it would be stored:
+ * entities (canonical, with the form seen, count and first offset), every
+ * occurrence (entity index, field, byte offsets, body sentence), resolved
+ * dates, and the dated events with the entities their sentence names. */
 static cJSON *
 enrichment_json(const char *title, const char *text, int64_t published)
 {
-    cJSON *o = cJSON_CreateObject(), *ents, *dates, *evs;
-    idx_entity_hit_t *hits = NULL;
-    arc_mention_t *m = NULL;
+    cJSON *o = cJSON_CreateObject(), *ents, *occ, *dates, *evs;
+    idx_enrichment_t en;
     idx_timex_t *tx = NULL;
-    arc_event_t *ev = NULL;
-    size_t nh, nm = 0, nt = 0, ne = 0, len = text ? strlen(text) : 0;
+    size_t nt = 0, len = text ? strlen(text) : 0;
     char buf[32];
 
-    nh = idx_entities_find(title ? title : "", text ? text : "", &hits);
-    if (nh)
-        nm = idx_entities_mentions(hits, nh, &m);
-    if (len) {
+    idx_enrich_compute(title, text, published, &en);
+    if (len)
         nt = idx_timex_find(text, len, published, &tx);
-        ne = idx_events_build(text, len, published, &ev);
-    }
     ents = cJSON_AddArrayToObject(o, "entities");
-    for (size_t i = 0; i < nm; i++) {
+    for (size_t i = 0; i < en.n_mentions; i++) {
+        const arc_mention_t *m = &en.mentions[i];
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "kind", arc_entity_kind_name(m[i].kind));
-        idx_json_str(e, "name", m[i].name);
-        idx_json_str(e, "alias", m[i].alias);
-        cJSON_AddNumberToObject(e, "count", m[i].count);
-        cJSON_AddNumberToObject(e, "first_offset", m[i].first_offset);
+        cJSON_AddStringToObject(e, "kind", arc_entity_kind_name(m->kind));
+        idx_json_str(e, "name", m->name);
+        idx_json_str(e, "alias", m->alias);
+        cJSON_AddNumberToObject(e, "count", m->count);
+        cJSON_AddNumberToObject(e, "first_offset", m->first_offset);
         cJSON_AddItemToArray(ents, e);
+    }
+    occ = cJSON_AddArrayToObject(o, "mentions");
+    for (size_t i = 0; i < en.n_occ; i++) {
+        const arc_occurrence_t *m = &en.occ[i];
+        const char *src = m->in_title ? title : text;
+        cJSON *e = cJSON_CreateObject();
+        char *surface = strndup(src + m->start, (size_t)(m->end - m->start));
+        cJSON_AddNumberToObject(e, "entity", m->mention);   /* index in "entities" */
+        idx_json_str(e, "text", surface);
+        free(surface);
+        cJSON_AddStringToObject(e, "field", m->in_title ? "title" : "body");
+        cJSON_AddNumberToObject(e, "start", m->start);
+        cJSON_AddNumberToObject(e, "end", m->end);
+        if (m->in_title)
+            cJSON_AddNullToObject(e, "sentence");
+        else
+            cJSON_AddNumberToObject(e, "sentence", m->sentence);
+        cJSON_AddItemToArray(occ, e);
     }
     dates = cJSON_AddArrayToObject(o, "dates");
     for (size_t i = 0; i < nt; i++) {
@@ -75,22 +90,35 @@ enrichment_json(const char *title, const char *text, int64_t published)
         cJSON_AddItemToArray(dates, d);
     }
     evs = cJSON_AddArrayToObject(o, "events");
-    for (size_t i = 0; i < ne; i++) {
-        cJSON *e = cJSON_CreateObject();
-        arc_time_format(ev[i].date, buf, sizeof buf);
+    for (size_t i = 0; i < en.n_events; i++) {
+        const arc_event_t *ev = &en.events[i];
+        cJSON *e = cJSON_CreateObject(), *names;
+        char *sentence = strndup(text + ev->start, (size_t)(ev->end - ev->start));
+        arc_time_format(ev->date, buf, sizeof buf);
         buf[10] = '\0';
         cJSON_AddStringToObject(e, "date", buf);
-        cJSON_AddStringToObject(e, "granularity", arc_granularity_name(ev[i].granularity));
-        idx_json_str(e, "text", ev[i].text);
-        cJSON_AddNumberToObject(e, "start", ev[i].start);
-        cJSON_AddNumberToObject(e, "end", ev[i].end);
-        cJSON_AddBoolToObject(e, "from_published", ev[i].from_published);
+        cJSON_AddStringToObject(e, "granularity", arc_granularity_name(ev->granularity));
+        idx_json_str(e, "text", sentence);
+        free(sentence);
+        cJSON_AddNumberToObject(e, "start", ev->start);
+        cJSON_AddNumberToObject(e, "end", ev->end);
+        cJSON_AddBoolToObject(e, "from_published", ev->from_published);
+        /* the entities the sentence names, once each, in entity order */
+        names = cJSON_AddArrayToObject(e, "entities");
+        for (size_t k = 0; k < en.n_mentions; k++) {
+            for (size_t j = 0; j < en.n_occ; j++) {
+                const arc_occurrence_t *m = &en.occ[j];
+                if ((size_t)m->mention == k && !m->in_title && m->start >= ev->start &&
+                    m->start < ev->end) {
+                    cJSON_AddItemToArray(names, cJSON_CreateString(en.mentions[k].name));
+                    break;
+                }
+            }
+        }
         cJSON_AddItemToArray(evs, e);
     }
-    free(m);
-    idx_entity_hits_free(hits, nh);
     free(tx);
-    idx_events_free(ev, ne);
+    idx_enrich_clear(&en);
     return o;
 }
 

@@ -413,9 +413,10 @@ static void build_lex_index(void)
     }
 }
 
-static const struct lexent *lookup(const char *w, size_t n)
+/* Look up a lower-case word whose hash_word() is hv. */
+static const struct lexent *lookup_hashed(const char *w, size_t n, unsigned hv)
 {
-    unsigned h = hash_word(w, n) % LEX_SLOTS;
+    unsigned h = hv % LEX_SLOTS;
 
     call_once(&lex_once, build_lex_index);
     while (lex_index[h] != 0) {
@@ -443,19 +444,30 @@ static void classify_word(struct tok *k, const unsigned char *w, size_t n)
 {
     char low[16];
     size_t i, upper = 0;
+    unsigned hv = 2166136261u;
     const struct lexent *e;
 
-    for (i = 0; i < n; i++)
-        upper += is_upper(w[i]);
     k->cap = is_upper(w[0]);
-    k->allcaps = n > 1 && upper == n;
     k->plural = w[n - 1] == 's' || w[n - 1] == 'S';
-    if (n >= sizeof low)
+    if (n >= sizeof low) {
+        for (i = 0; i < n; i++)
+            upper += is_upper(w[i]);
+        k->allcaps = upper == n;
         return;
-    for (i = 0; i < n; i++)
-        low[i] = (char)(is_upper(w[i]) ? w[i] + 32 : w[i]);
+    }
+    /* one pass: capitals counted, lower-cased, hashed as hash_word() */
+    for (i = 0; i < n; i++) {
+        unsigned char c = w[i];
+        if (is_upper(c)) {
+            upper++;
+            c = (unsigned char)(c + 32);
+        }
+        low[i] = (char)c;
+        hv = (hv ^ c) * 16777619u;
+    }
+    k->allcaps = n > 1 && upper == n;
     low[n] = '\0';
-    e = lookup(low, n);
+    e = lookup_hashed(low, n, hv);
     if (e != NULL) {
         k->id = e->id;
         k->arg = e->arg;

@@ -44,4 +44,13 @@ size_t idx_events_build(const char *body, size_t len, int64_t published,
                         arc_event_t **out);
 void idx_events_free(arc_event_t *ev, size_t n);
 
+/*
+ * idx_events_build() on sentences already found (idx_sentences of the same
+ * body). With copy_text 0 the events' text is NULL: the sentence is the
+ * body's bytes [start, end) (arc_article_enrich_all stores it so).
+ */
+size_t idx_events_from_sentences(const char *body, size_t len, int64_t published,
+                                 const idx_span_t *sent, size_t ns, int copy_text,
+                                 arc_event_t **out);
+
 #endif

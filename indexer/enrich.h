@@ -20,8 +20,12 @@ typedef struct idx_enrichment {
     size_t n_hits;
     arc_mention_t *mentions;
     size_t n_mentions;
-    arc_event_t *events;
+    arc_occurrence_t *occ;      /* every hit: its mention, offsets, sentence */
+    size_t n_occ;
+    arc_event_t *events;        /* text NULL: the body's bytes [start, end) */
     size_t n_events;
+    const char *body;           /* the body given to idx_enrich_compute (not
+                                   owned: keep it alive until stored) */
 } idx_enrichment_t;
 
 /* Find the entities and dated events of an article (title and body may be
@@ -33,6 +37,11 @@ void idx_enrich_compute(const char *title, const char *body, int64_t published,
 /* Store what idx_enrich_compute found for article id (replacing earlier
  * mentions and events). Returns ARC_OK or the storage status. */
 arc_status_t idx_enrich_store(arc_db_t *db, int64_t id, const idx_enrichment_t *e);
+
+/* As idx_enrich_store(); is_new says the article was created just now
+ * (arc_article_put gave ARC_PUT_NEW), which skips clearing earlier rows. */
+arc_status_t idx_enrich_store_new(arc_db_t *db, int64_t id, const idx_enrichment_t *e,
+                                  int is_new);
 
 /* Free the arrays of *e and zero it. Safe on a zeroed struct. */
 void idx_enrich_clear(idx_enrichment_t *e);

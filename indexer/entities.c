@@ -426,9 +426,27 @@ static int tokenize(const char *text, int from, int to, int start_sent, toks_t *
             int j = i;
             while (j < to) {
                 uint32_t c2;
-                int l2 = utf8_decode(u + j, (size_t)(to - j), &c2);
-                if (l2 == 0)
+                int l2;
+                unsigned char ch = u[j];
+                if (ch < 0x80) {
+                    /* ASCII fast path: most of the text */
+                    if (ch >= 'a' && ch <= 'z') {
+                        lower++;
+                        seg++;
+                        j++;
+                        continue;
+                    }
+                    if (ch >= 'A' && ch <= 'Z') {
+                        upper++;
+                        seg++;
+                        j++;
+                        continue;
+                    }
+                    c2 = ch;
+                    l2 = 1;
+                } else if ((l2 = utf8_decode(u + j, (size_t)(to - j), &c2)) == 0) {
                     break;
+                }
                 if (is_letter(c2)) {
                     if (is_upper(c2))
                         upper++;
@@ -615,6 +633,7 @@ typedef struct ctx {
     size_t n, cap;
     arena_t a;
     smap_t rejected;      /* names of storms and operations: "Melissa" */
+    int sports;           /* the text is about a sport: -1 not known yet */
     int oom;
 } ctx_t;
 
@@ -904,6 +923,136 @@ static void emit_org(ctx_t *c, size_t a, size_t b, int ctxf)
     emit(c, a, b, ARC_ENTITY_ORG, NULL, ctxf);
 }
 
+/* ------------------------------------------------------------------ */
+/* Sports clubs named after places ("Liverpool beat Chelsea 2-1")       */
+/* ------------------------------------------------------------------ */
+
+/* Is the lower-case word s[0..n) one of list (NULL-terminated)? */
+static int word_in(const char *s, size_t n, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (list[i][0] == s[0] && strncmp(list[i], s, n) == 0 && list[i][n] == '\0')
+            return 1;
+    return 0;
+}
+
+/* Sports words by first letter (NULL-terminated lists). */
+static const char *const sports_c[] = { "club", "coach", "cup", "championship", NULL };
+static const char *const sports_d[] = { "derby", "defender", NULL };
+static const char *const sports_f[] = { "football", "footballers", "fixture", "fans", NULL };
+static const char *const sports_g[] = { "game", "goal", "goals", "goalkeeper", NULL };
+static const char *const sports_k[] = { "kick-off", NULL };
+static const char *const sports_l[] = { "league", NULL };
+static const char *const sports_m[] = { "match", "midfielder", NULL };
+static const char *const sports_p[] = { "penalty", "players", "points", NULL };
+static const char *const sports_q[] = { "quarter-final", NULL };
+static const char *const sports_s[] = { "soccer", "stadium", "season", "striker", "semi-final", "squad", NULL };
+static const char *const sports_t[] = { "tournament", NULL };
+
+static const char *const *sports_words_of(char first)
+{
+    switch (first) {
+    case 'c': return sports_c;
+    case 'd': return sports_d;
+    case 'f': return sports_f;
+    case 'g': return sports_g;
+    case 'k': return sports_k;
+    case 'l': return sports_l;
+    case 'm': return sports_m;
+    case 'p': return sports_p;
+    case 'q': return sports_q;
+    case 's': return sports_s;
+    case 't': return sports_t;
+    default: return NULL;
+    }
+}
+
+/* Does the whole text speak of sport (two different sports words)? Read
+ * once per text, and only when a run stands where a club would. */
+static int sports_text(ctx_t *c)
+{
+    if (c->sports >= 0)
+        return c->sports;
+    const char *p = c->text, *first = NULL;
+    size_t first_n = 0;
+    int kinds = 0;
+    while (*p && kinds < 2) {
+        if (*p < 'a' || *p > 'z') {
+            p++;
+            continue;
+        }
+        const char *w = p;
+        while ((*p >= 'a' && *p <= 'z') || *p == '-')
+            p++;
+        const char *const *list = sports_words_of(*w);
+        if (!list || (w > c->text && ((w[-1] >= 'A' && w[-1] <= 'Z') ||
+                                      (unsigned char)w[-1] >= 0x80)))
+            continue;   /* no sports word starts so, or the tail of a word */
+        size_t n = (size_t)(p - w);
+        if (!word_in(w, n, list) || (first && first_n == n && memcmp(first, w, n) == 0))
+            continue;
+        if (!first) {
+            first = w;
+            first_n = n;
+        }
+        kinds++;
+    }
+    c->sports = kinds >= 2;
+    return c->sports;
+}
+
+/*
+ * Does the run [a, b) stand where a sports club would, in a text about
+ * sport? "Liverpool beat Chelsea", "a win over Leeds", "Posavina Brod
+ * will play", "Napoli striker", "the game against Vuka Vinkovci".
+ */
+static int club_context(ctx_t *c, size_t a, size_t b)
+{
+    static const char *const after[] = {
+        "beat", "beats", "defeated", "drew", "draw", "lost", "won", "win", "wins", "play",
+        "plays", "played", "host", "hosts", "hosted", "face", "faces", "faced", "visit",
+        "visits", "edged", "thrashed", "striker", "midfielder", "defender", "goalkeeper",
+        "manager", "coach", "fans", "supporters", "captain", "winger", "forward", "boss",
+        "squad", NULL
+    };
+    static const char *const before[] = {
+        "beat", "beating", "defeated", "against", "host", "hosts", "hosting", "face", "faces",
+        "facing", "visit", "visiting", "joined", "join", "joins", NULL
+    };
+    /* "lost to X", "drew with X", "win over X": the preposition alone is
+     * too common to count */
+    static const char *const lost[] = { "lost", "losing", "loss", NULL };
+    static const char *const drew[] = { "drew", "draw", "drawn", NULL };
+    static const char *const won[] = { "win", "victory", "won", NULL };
+    const tok_t *t = c->T.t;
+    size_t n = c->T.n, k = b;
+    int cue = 0;
+
+    if (c->in_title)
+        return 0;
+    /* "will play", "have beaten": one auxiliary may come first */
+    if (k + 1 < n && lower_word(&t[k]) &&
+        word_in(c->text + t[k].s, (size_t)(t[k].ce - t[k].s),
+                (const char *const[]){ "will", "have", "has", "had", "must", "could", NULL }))
+        k++;
+    if (k < n && lower_word(&t[k]) && word_in(c->text + t[k].s, (size_t)(t[k].ce - t[k].s), after))
+        cue = 1;
+    if (!cue && a > 0 && lower_word(&t[a - 1])) {
+        const char *p = c->text + t[a - 1].s;
+        size_t pn = (size_t)(t[a - 1].ce - t[a - 1].s);
+        if (word_in(p, pn, before))
+            cue = 1;
+        else if (a > 1 && lower_word(&t[a - 2]) &&
+                 ((pn == 2 && memcmp(p, "to", 2) == 0) || (pn == 4 && memcmp(p, "with", 4) == 0) ||
+                  (pn == 4 && memcmp(p, "over", 4) == 0))) {
+            const char *q = c->text + t[a - 2].s;
+            size_t qn = (size_t)(t[a - 2].ce - t[a - 2].s);
+            cue = word_in(q, qn, p[0] == 't' ? lost : p[0] == 'w' ? drew : won);
+        }
+    }
+    return cue && sports_text(c);
+}
+
 /* The last resort for a run with no list or gazetteer match. */
 static void classify_unknown(ctx_t *c, size_t a, size_t b, int ctxf, int depth)
 {
@@ -959,6 +1108,10 @@ static void classify_unknown(ctx_t *c, size_t a, size_t b, int ctxf, int depth)
     }
     if (has_place_token(c, a, b) && !(ctxf & EF_TITLE_BEFORE)) {
         emit_org(c, a, b, ctxf);                      /* Bayern Munich, California Edison */
+        return;
+    }
+    if (!(f0 & IDX_W_FIRSTNAME) && !(ctxf & EF_TITLE_BEFORE) && club_context(c, a, b)) {
+        emit(c, a, b, ARC_ENTITY_ORG, NULL, ctxf);     /* "Posavina Brod will play" */
         return;
     }
     if (ctxf & (EF_VERB_AFTER | EF_TITLE_BEFORE | EF_WEAK_VERB)) {
@@ -1038,6 +1191,12 @@ static void classify(ctx_t *c, size_t a, size_t b, int depth)
         return;
     }
     if (k.what == KN_PLACE) {
+        /* a club named after its city: "Liverpool beat Chelsea 2-1" */
+        if (gaz_top(k.gk)->kind == IDX_GAZ_CITY && !(ctxf & EF_PREP_BEFORE) &&
+            club_context(c, a, b)) {
+            emit(c, a, b, ARC_ENTITY_ORG, NULL, ctxf);
+            return;
+        }
         emit_place(c, a, b, &k, ctxf);
         return;
     }
@@ -1122,8 +1281,20 @@ static void classify(ctx_t *c, size_t a, size_t b, int depth)
         }
         if (r >= b)
             return;
-        if (is_of(c, &t[r])) {                   /* "King of Jordan" */
-            classify(c, r + 1, b, depth + 1);
+        if (is_of(c, &t[r])) {
+            /* "Secretary of State Marco Rubio", "Minister of Foreign
+             * Affairs Jane Doe": the department ends where a first name
+             * starts a name of two or more words; the person is titled */
+            for (size_t p = r + 2; p + 1 < b; p++) {
+                if (!(tflags(c, &t[p]) & IDX_W_FIRSTNAME) || lower_word(&t[p]) ||
+                    lower_word(&t[p + 1]) || (tflags(c, &t[p - 1]) & IDX_W_FIRSTNAME))
+                    continue;
+                if (match_known(c, r + 1, p).what == KN_PLACE)
+                    classify(c, r + 1, p, depth + 1);   /* "President of France X Y" */
+                emit(c, p, b, ARC_ENTITY_PERSON, NULL, context_flags(c, p, b) | EF_TITLED);
+                return;
+            }
+            classify(c, r + 1, b, depth + 1);   /* "King of Jordan" */
             return;
         }
         known_t kr = match_known(c, r, b);
@@ -1237,7 +1408,11 @@ static void find_runs(ctx_t *c)
                         k++;
                     ok = k < n && (t[k].f & TF_ADJ) && name_token(c, k, 1);
                 } else if ((is_of(c, &t[j]) || is_word(c, &t[j], "for") || is_word(c, &t[j], "on")) &&
-                           (tflags(c, &t[j - 1]) & (IDX_W_OFHEAD | IDX_W_ORGMARK))) {
+                           ((tflags(c, &t[j - 1]) & (IDX_W_OFHEAD | IDX_W_ORGMARK)) ||
+                            (is_of(c, &t[j]) && (tflags(c, &t[j - 1]) & IDX_W_TITLE)))) {
+                    /* "Ministry of Defence"; "Secretary of State Marco
+                     * Rubio": the title keeps its department (classify
+                     * splits the name off) */
                     k = j + 1;
                     if (k < n && is_the(c, &t[k]) && k + 1 < n && (t[k + 1].f & TF_ADJ))
                         k++;
@@ -1427,6 +1602,7 @@ static void process_text(ctx_t *c, const char *text, int in_title, smap_t *surf,
     int len = (int)strlen(text);
     c->text = text;
     c->in_title = in_title;
+    c->sports = -1;
     int from = 0, start_sent = 1;
     c->T.sent = 0;
     while (from < len && !c->oom) {

@@ -44,6 +44,10 @@ void idx_entity_hits_free(idx_entity_hit_t *h, size_t n);
  */
 size_t idx_entities_mentions(const idx_entity_hit_t *h, size_t n,
                              arc_mention_t **out);
+/* The same, and hit_mention[i] (n slots, may be NULL) = index in *out of
+ * the mention hit i belongs to. */
+size_t idx_entities_mentions_map(const idx_entity_hit_t *h, size_t n,
+                                 arc_mention_t **out, int *hit_mention);
 
 /* Look up a place in the gazetteer by name; NULL when unknown. */
 const idx_place_info_t *idx_gazetteer_lookup(const char *name);

@@ -34,6 +34,14 @@ static int same_entity(const idx_entity_hit_t *a, const idx_entity_hit_t *b)
  */
 size_t idx_entities_mentions(const idx_entity_hit_t *h, size_t n, arc_mention_t **out)
 {
+    return idx_entities_mentions_map(h, n, out, NULL);
+}
+
+/* As idx_entities_mentions(); also hit_mention[i] = the index in *out of
+ * hit i's mention (hit_mention may be NULL; else it has n slots). */
+size_t idx_entities_mentions_map(const idx_entity_hit_t *h, size_t n, arc_mention_t **out,
+                                 int *hit_mention)
+{
     *out = NULL;
     if (!h || n == 0)
         return 0;
@@ -108,6 +116,8 @@ size_t idx_entities_mentions(const idx_entity_hit_t *h, size_t n, arc_mention_t 
     free(best);
     free(tab);
     free(alias_count);
+    if (hit_mention)
+        memcpy(hit_mention, entity_of, n * sizeof *entity_of);
     free(entity_of);
     /* places carry their gazetteer facts (country is static data) */
     for (size_t e = 0; e < nm; e++) {

@@ -19,6 +19,12 @@ int idx_key_normalize(const char *s, size_t n, char *buf, size_t cap)
     int space = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 'a' && c <= 'z' && !space) {     /* the common case first */
+            if (o + 1 >= cap)
+                return -1;
+            buf[o++] = (char)c;
+            continue;
+        }
         if (c == '.')
             continue;
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -80,11 +86,20 @@ static uint32_t probe(const uint32_t *slots, uint32_t mask, const char *pool,
     }
 }
 
-/*
- * Look up a word or phrase (any case, dots ignored) in the word table.
- * Returns the static entry or NULL.
- */
-const idx_word_t *idx_words_lookup(const char *s, size_t n)
+/* A small memo of recent word lookups, per thread: news text repeats its
+ * words ("said", "the", the names), and a repeat then costs one hash of
+ * the raw bytes instead of normalising and probing the big tables (whose
+ * cache misses dominate). Keyed by the exact bytes; short words only. */
+#define MEMO_SLOTS 512
+#define MEMO_LEN 23
+typedef struct memo {
+    unsigned char len;          /* 0: empty */
+    char s[MEMO_LEN];
+    const idx_word_t *w;        /* the answer, NULL included */
+} memo_t;
+static _Thread_local memo_t memo[MEMO_SLOTS];
+
+static const idx_word_t *words_lookup_uncached(const char *s, size_t n)
 {
     char buf[128];
     int k = idx_key_normalize(s, n, buf, sizeof buf);
@@ -93,6 +108,23 @@ const idx_word_t *idx_words_lookup(const char *s, size_t n)
     uint32_t v = probe(idx_words_slots, idx_words_slot_mask, idx_words_strings, buf, k,
                        offsetof(idx_word_t, key), idx_words, sizeof(idx_word_t));
     return v ? &idx_words[v - 1] : NULL;
+}
+
+/*
+ * Look up a word or phrase (any case, dots ignored) in the word table.
+ * Returns the static entry or NULL.
+ */
+const idx_word_t *idx_words_lookup(const char *s, size_t n)
+{
+    if (n == 0 || n > MEMO_LEN)
+        return words_lookup_uncached(s, n);
+    memo_t *m = &memo[idx_data_hash(s, n) & (MEMO_SLOTS - 1)];
+    if (m->len == n && memcmp(m->s, s, n) == 0)
+        return m->w;
+    m->w = words_lookup_uncached(s, n);
+    memcpy(m->s, s, n);
+    m->len = (unsigned char)n;
+    return m->w;
 }
 
 /*
@@ -111,6 +143,14 @@ const idx_gaz_key_t *idx_gazetteer_key(const char *s, size_t n)
     return v ? &idx_gaz_keys[v - 1] : NULL;
 }
 
+/* Memo of recent gazetteer lookups by normalised key (as memo above). */
+typedef struct gmemo {
+    unsigned char len;
+    char s[MEMO_LEN];
+    const idx_gaz_key_t *g;
+} gmemo_t;
+static _Thread_local gmemo_t gmemo[MEMO_SLOTS];
+
 /* The same two lookups on a key already normalised (len > 0). */
 const idx_word_t *idx_words_lookup_key(const char *key, int klen)
 {
@@ -121,7 +161,20 @@ const idx_word_t *idx_words_lookup_key(const char *key, int klen)
 
 const idx_gaz_key_t *idx_gazetteer_key_norm(const char *key, int klen)
 {
+    gmemo_t *m = NULL;
+
+    if (klen > 0 && klen <= MEMO_LEN) {
+        m = &gmemo[idx_data_hash(key, (size_t)klen) & (MEMO_SLOTS - 1)];
+        if (m->len == klen && memcmp(m->s, key, (size_t)klen) == 0)
+            return m->g;
+    }
     uint32_t v = probe(idx_gaz_slots, idx_gaz_slot_mask, idx_gaz_strings, key, klen,
                        offsetof(idx_gaz_key_t, key), idx_gaz_keys, sizeof(idx_gaz_key_t));
-    return v ? &idx_gaz_keys[v - 1] : NULL;
+    const idx_gaz_key_t *g = v ? &idx_gaz_keys[v - 1] : NULL;
+    if (m) {
+        memcpy(m->s, key, (size_t)klen);
+        m->len = (unsigned char)klen;
+        m->g = g;
+    }
+    return g;
 }

@@ -44,15 +44,27 @@ size_t idx_events_build(const char *body, size_t len, int64_t published,
                         arc_event_t **out)
 {
     idx_span_t *sent = NULL;
-    idx_timex_t *tx = NULL;
-    arc_event_t *ev = NULL;
-    size_t ns, nt, i, t = 0, n = 0;
+    size_t ns, n;
 
     *out = NULL;
     if (body == NULL || len == 0)
         return 0;
     ns = idx_sentences(body, len, &sent);
-    if (ns == 0)
+    n = idx_events_from_sentences(body, len, published, sent, ns, 1, out);
+    free(sent);
+    return n;
+}
+
+size_t idx_events_from_sentences(const char *body, size_t len, int64_t published,
+                                 const idx_span_t *sent, size_t ns, int copy_text,
+                                 arc_event_t **out)
+{
+    idx_timex_t *tx = NULL;
+    arc_event_t *ev = NULL;
+    size_t nt, i, t = 0, n = 0;
+
+    *out = NULL;
+    if (body == NULL || len == 0 || ns == 0)
         return 0;
     nt = idx_timex_find(body, len, published, &tx);
     ev = calloc(ns, sizeof *ev);
@@ -86,6 +98,11 @@ size_t idx_events_build(const char *body, size_t len, int64_t published,
         }
         e->start = sent[i].start;
         e->end = sent[i].end;
+        if (!copy_text) {
+            e->text = NULL;
+            n++;
+            continue;
+        }
         e->text = idx_text_copy_utf8(body + sent[i].start,
                                      (size_t)(sent[i].end - sent[i].start), NULL);
         if (e->text == NULL) {
@@ -101,7 +118,6 @@ size_t idx_events_build(const char *body, size_t len, int64_t published,
         ev = NULL;
     }
 done:
-    free(sent);
     free(tx);
     *out = ev;
     return n;

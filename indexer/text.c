@@ -279,6 +279,14 @@ size_t idx_sentences(const char *text, size_t len, idx_span_t **out)
         int is_term, is_cjk;
         size_t m;
 
+        /* inside a sentence, ordinary ASCII bytes need no other test */
+        if (open) {
+            while (i < len && t[i] > 0x20 && t[i] < 0x80 && t[i] != '.' && t[i] != '?' &&
+                   t[i] != '!')
+                i++;
+            if (i >= len)
+                break;
+        }
         if (is_space(t[i])) {
             if (t[i] == '\n') {
                 size_t j = i + 1;

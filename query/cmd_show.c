@@ -151,6 +151,31 @@ qry_cmd_show(const qry_opts_t *o, int64_t id)
         cJSON_AddNumberToObject(e, "count", (double)ents[i].count);
         cJSON_AddItemToArray(arr, e);
     }
+    {
+        /* every occurrence (issue 3): entity id, field, byte range, sentence */
+        arc_article_mention_t *m = NULL;
+        size_t nm = 0;
+        arc_status_t ms = arc_article_mentions(db, id, &m, &nm);
+
+        if (ms == ARC_OK) {
+            cJSON *occ = cJSON_AddArrayToObject(r, "mentions");
+            for (size_t i = 0; i < nm; i++) {
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddNumberToObject(e, "entity", (double)m[i].entity);
+                cJSON_AddStringToObject(e, "field", m[i].in_title ? "title" : "body");
+                cJSON_AddNumberToObject(e, "start", m[i].start);
+                cJSON_AddNumberToObject(e, "end", m[i].end);
+                if (m[i].in_title)
+                    cJSON_AddNullToObject(e, "sentence");
+                else
+                    cJSON_AddNumberToObject(e, "sentence", m[i].sentence);
+                cJSON_AddItemToArray(occ, e);
+            }
+            arc_article_mentions_free(m, nm);
+        } else {
+            cJSON_AddNullToObject(r, "mentions");   /* not kept by this handle */
+        }
+    }
     qry_json_str(r, "summary", a->summary);
     qry_json_str(r, "body", a->body);
     if (o->versions) {

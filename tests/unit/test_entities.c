@@ -100,6 +100,39 @@ static const expect_case_t found_cases[] = {
     { "all-caps headline matched against known places", "RUSSIA STRIKES KYIV",
       "Missiles hit the capital overnight, officials said.",
       ARC_ENTITY_PLACE, "Kyiv", "KYIV" },
+    /* "<title> of <department> <name>": the department is not part of a name */
+    { "title of department before a name", "",
+      "The talks were led by Secretary of State Marco Rubio on Sunday.",
+      ARC_ENTITY_PERSON, "Marco Rubio", "Marco Rubio" },
+    { "title of two-word department before a name", "",
+      "Minister of Foreign Affairs Annalena Baerbock arrived in Kyiv on Monday.",
+      ARC_ENTITY_PERSON, "Annalena Baerbock", NULL },
+    { "surname after a titled-of name is the person", "Rubio calls talks delicate",
+      "Secretary of State Marco Rubio said the talks were delicate. Rubio, who also took part, "
+      "told reporters that more work was needed.",
+      ARC_ENTITY_PERSON, "Marco Rubio", "Rubio" },
+    { "title of country before a name keeps the country", "",
+      "President of France Emmanuel Macron spoke in Brussels.",
+      ARC_ENTITY_PLACE, "France", "France" },
+    /* clubs named after their city, in a text about sport */
+    { "city club beating another is an organisation", "",
+      "Liverpool beat Chelsea 2-1 at Anfield on Saturday. The striker scored twice and the "
+      "league leaders stretched their run to ten games.",
+      ARC_ENTITY_ORG, "Liverpool", "Liverpool" },
+    { "city club beaten is an organisation", "",
+      "Liverpool beat Chelsea 2-1 at Anfield on Saturday. The striker scored twice and the "
+      "league leaders stretched their run to ten games.",
+      ARC_ENTITY_ORG, "Chelsea", "Chelsea" },
+    { "unknown club that will play is an organisation", "",
+      "Posavina Brod will play at their own ground on Sunday. The club opened the stadium "
+      "to flood victims, and fans brought food before the game.",
+      ARC_ENTITY_ORG, "Posavina Brod", NULL },
+    { "city stays a place in a text about sport", "",
+      "The match was played in Liverpool in front of 50,000 fans at the stadium.",
+      ARC_ENTITY_PLACE, "Liverpool", "Liverpool" },
+    { "city stays a place near sports verbs outside sport", "",
+      "Storms hit Manchester on Friday, and officials said the city would face more rain.",
+      ARC_ENTITY_PLACE, "Manchester", "Manchester" },
 };
 
 static void test_entities_found(void **state)
@@ -137,6 +170,10 @@ static const reject_case_t reject_cases[] = {
     { "sentence-initial plural noun with said", "Officials said the road was closed.", "Officials" },
     { "storm name later alone", "Hurricane Melissa hit Jamaica. Melissa was the strongest storm.", "Melissa" },
     { "all-caps non-entity", "The CEO said GDP would grow.", "GDP" },
+    { "department after title of is not an org",
+      "Secretary of State Marco Rubio said the talks were delicate.", "State Marco Rubio" },
+    { "department after title of is not an org (defence)",
+      "Secretary of Defense Pete Hegseth visited the base on Friday.", "Defense Pete Hegseth" },
 };
 
 static void test_entities_rejected(void **state)
