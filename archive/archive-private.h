@@ -23,7 +23,7 @@ enum {
     /* bulk import: explicit FTS writes (article.c, issue 6) */
     /* cross-archive entity resolution (entity.c, entity_admin.c, issue 3) */
     ARC_ST_ENTITY_MENTIONS, ARC_ST_ENTITY_SURNAME, ARC_ST_ENTITY_PLACE,
-    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT,
+    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT, ARC_ST_STORY_JOINED,
     /* every occurrence, event entities (mention.c, entity.c, issue 3 v6) */
     ARC_ST_OCC_PUT, ARC_ST_OCC_DEL, ARC_ST_BODY_OF, ARC_ST_DATA_VERSION,
     ARC_ST_COUNT
@@ -133,6 +133,9 @@ void Arc_plan_clear(arc_plan_t *plan);
 /* Parse stored sentence spans "s-e s-e ..." into a malloc'd array of 2*n
  * ints (NULL and *n = 0 when there are none or no memory). */
 int *Arc_spans_decode(const char *s, size_t *n);
+/* Sentence spans of column @p col of a row of @p st, stored either as a
+ * varint blob (as written now) or as that text (older archives). */
+int *Arc_spans_column(sqlite3_stmt *st, int col, size_t *n);
 
 /* ==== Interface to code in search.c (timelines) ==== */
 

@@ -41,23 +41,106 @@ sketch_decode(const unsigned char *b, size_t bytes, uint64_t *out, size_t cap)
     return n;
 }
 
-/* "s-e s-e ..." */
-static char *
-spans_encode(const int *spans, size_t n)
+/*
+ * Sentence spans are stored as a blob of unsigned LEB128 varints, two per
+ * span: the zigzag-coded gap from the previous span's end (start - prev_end)
+ * and the length (end - start): about 2-3 bytes a sentence instead of the
+ * 9-10 of "start-end " text. Archives written before keep the text form
+ * "s-e s-e ...", which is still read (Arc_spans_column).
+ */
+static size_t
+put_varint(unsigned char *p, uint64_t x)
 {
-    arc_buf_t b = { 0 };
-    char tmp[32];
+    size_t n = 0;
 
-    Arc_buf_add(&b, "");
-    for (size_t i = 0; i < n; i++) {
-        snprintf(tmp, sizeof tmp, "%s%d-%d", i ? " " : "", spans[2 * i], spans[2 * i + 1]);
-        Arc_buf_add(&b, tmp);
+    while (x >= 0x80) {
+        p[n++] = (unsigned char)(x | 0x80);
+        x >>= 7;
     }
-    if (b.failed) {
-        Arc_buf_free(&b);
+    p[n++] = (unsigned char)x;
+    return n;
+}
+
+static int
+get_varint(const unsigned char **p, const unsigned char *end, uint64_t *x)
+{
+    uint64_t v = 0;
+    int shift = 0;
+
+    while (*p < end && shift < 64) {
+        unsigned char c = *(*p)++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *x = v;
+            return 0;
+        }
+        shift += 7;
+    }
+    return -1;
+}
+
+static unsigned char *
+spans_encode(const int *spans, size_t n, size_t *bytes)
+{
+    unsigned char *b = malloc(n * 20 + 1);
+    size_t k = 0;
+    int64_t prev = 0;
+
+    if (!b)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int64_t gap = (int64_t)spans[2 * i] - prev;
+        int64_t len = (int64_t)spans[2 * i + 1] - spans[2 * i];
+        k += put_varint(b + k, gap >= 0 ? (uint64_t)gap << 1 : ((uint64_t)(-gap) << 1) - 1);
+        k += put_varint(b + k, len >= 0 ? (uint64_t)len << 1 : ((uint64_t)(-len) << 1) - 1);
+        prev = spans[2 * i + 1];
+    }
+    *bytes = k;
+    return b;
+}
+
+static int64_t
+unzigzag(uint64_t z)
+{
+    return z & 1 ? -(int64_t)((z + 1) >> 1) : (int64_t)(z >> 1);
+}
+
+/* Decode a spans blob into a malloc'd array of 2*n ints (NULL when empty
+ * or malformed). */
+static int *
+spans_decode_blob(const unsigned char *b, size_t bytes, size_t *n)
+{
+    const unsigned char *p = b, *end = b + bytes;
+    size_t cap = bytes / 2, k = 0;
+    int64_t prev = 0;
+    int *v;
+
+    *n = 0;
+    if (!b || cap == 0)
+        return NULL;
+    v = malloc(cap * 2 * sizeof *v);
+    if (!v)
+        return NULL;
+    while (p < end && k < cap) {
+        uint64_t g, l;
+        int64_t start, stop;
+        if (get_varint(&p, end, &g) < 0 || get_varint(&p, end, &l) < 0)
+            break;
+        start = prev + unzigzag(g);
+        stop = start + unzigzag(l);
+        if (start < 0 || stop < start || stop > INT32_MAX)
+            break;
+        v[2 * k] = (int)start;
+        v[2 * k + 1] = (int)stop;
+        k++;
+        prev = stop;
+    }
+    *n = k;
+    if (!k) {
+        free(v);
         return NULL;
     }
-    return b.data;
+    return v;
 }
 
 /* Parse "s-e s-e ..." into a malloc'd array of 2*n ints. */
@@ -108,21 +191,31 @@ Arc_spans_decode(const char *s, size_t *n)
     return spans_decode(s, n);
 }
 
+int *
+Arc_spans_column(sqlite3_stmt *st, int col, size_t *n)
+{
+    *n = 0;
+    if (sqlite3_column_type(st, col) == SQLITE_BLOB)
+        return spans_decode_blob(sqlite3_column_blob(st, col),
+                                 (size_t)sqlite3_column_bytes(st, col), n);
+    return spans_decode((const char *)sqlite3_column_text(st, col), n);
+}
+
 arc_status_t
 arc_article_features_put(arc_db_t *db, int64_t article, int64_t seq,
                          const uint64_t *sketch, size_t n_sketch,
                          const int *spans, size_t n_spans)
 {
     sqlite3_stmt *st;
-    unsigned char *blob = NULL;
-    char *text = NULL;
+    unsigned char *blob = NULL, *text = NULL;
+    size_t text_bytes = 0;
     int rc;
 
     if (db->readonly)
         return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
     if (n_sketch && !(blob = sketch_encode(sketch, n_sketch)))
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
-    if (!(text = spans_encode(spans, n_spans))) {
+    if (!(text = spans_encode(spans, n_spans, &text_bytes))) {
         free(blob);
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     }
@@ -139,7 +232,10 @@ arc_article_features_put(arc_db_t *db, int64_t article, int64_t seq,
         sqlite3_bind_blob(st, 2, blob, (int)(n_sketch * 8), SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, 2);
-    Arc_bind_text(st, 3, text);
+    if (text_bytes)
+        sqlite3_bind_blob(st, 3, text, (int)text_bytes, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 3);
     sqlite3_bind_int64(st, 4, seq);
     rc = sqlite3_step(st);
     sqlite3_reset(st);

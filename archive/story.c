@@ -36,6 +36,44 @@ refresh(arc_db_t *db, int64_t story)
     return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "refreshing a story");
 }
 
+/*
+ * The same result as refresh() when the only change since the story was
+ * last refreshed is that @p article (which had no story) joined it: the
+ * count grows by one unless the article is a copy of a member, the dates
+ * widen to the article's, a story without a title takes its first
+ * member's. Constant time, where refresh() reads every member (an import
+ * adds articles one by one to stories of up to hundreds).
+ */
+static arc_status_t
+refresh_joined(arc_db_t *db, int64_t story, int64_t article)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_STORY_JOINED,
+        "UPDATE story SET"
+        " article_count = article_count + NOT EXISTS (SELECT 1 FROM near_duplicate d"
+        "   JOIN article o ON o.id = d.original_id"
+        "   WHERE d.article_id = ?3 AND o.story_id = ?1),"
+        " first_date = (SELECT CASE WHEN story.first_date IS NULL"
+        "   OR coalesce(published, first_seen) < story.first_date"
+        "   THEN coalesce(published, first_seen) ELSE story.first_date END"
+        "   FROM article WHERE id = ?3),"
+        " last_date = (SELECT CASE WHEN story.last_date IS NULL"
+        "   OR coalesce(published, first_seen) > story.last_date"
+        "   THEN coalesce(published, first_seen) ELSE story.last_date END"
+        "   FROM article WHERE id = ?3),"
+        " title = coalesce(title, (SELECT title FROM article WHERE story_id = ?1 ORDER BY id LIMIT 1)),"
+        " updated = ?2 WHERE id = ?1");
+    int rc;
+
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, story);
+    sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+    sqlite3_bind_int64(st, 3, article);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "refreshing a story");
+}
+
 static arc_status_t
 writable(arc_db_t *db)
 {
@@ -100,7 +138,9 @@ arc_story_assign(arc_db_t *db, int64_t article, int64_t story, int64_t *story_ou
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return Arc_db_sqlerr(db, "assigning a story");
-    if ((s = refresh(db, story)))
+    /* a new article joining: the story's figures change by its own */
+    s = old == 0 ? refresh_joined(db, story, article) : refresh(db, story);
+    if (s)
         return s;
     if (old && old != story && (s = refresh(db, old)))
         return s;
@@ -295,7 +335,7 @@ arc_story_members(arc_db_t *db, int64_t story, int want_text,
                            ? ARC_TIME_NONE : sqlite3_column_int64(st, 4);
         m->duplicate_of = sqlite3_column_int64(st, 5);
         m->body = Arc_strdup((const char *)sqlite3_column_text(st, 6));
-        m->spans = Arc_spans_decode((const char *)sqlite3_column_text(st, 7), &m->n_spans);
+        m->spans = Arc_spans_column(st, 7, &m->n_spans);
         if (!m->url || !m->title) {
             nomem = 1;
             break;

@@ -10,8 +10,10 @@
  *  - postings term -> stories and entity -> stories, which give the
  *    candidate stories of an article without looking at all of them
  *    (stale stories are dropped from the lists as they are met);
- *  - every article's shingle sketch, indexed by its smallest hashes, for
- *    near-duplicate lookups.
+ *  - the shingle sketch of every recent article, indexed by its smallest
+ *    hashes, for near-duplicate lookups.
+ * Memory stays bounded on a long run (compact()): stale stories lose their
+ * vectors and postings, old sketches are dropped.
  * Everything is ordered by arrival, and ties go to the older story, so the
  * same input order gives the same stories.
  */
@@ -36,6 +38,8 @@
 #define REPLAY_MAX 50000     /* clustered articles replayed at start-up */
 #define STALE_DAYS 45        /* a story this long past max_gap_days before the
                                 newest article is never a candidate again */
+#define SKETCH_LATE_DAYS 60  /* copies arriving up to this late still found */
+#define COMPACT_MIN 16384    /* sketches kept before the first compaction */
 
 void
 idx_cluster_params_default(idx_cluster_params_t *p)
@@ -185,11 +189,16 @@ typedef struct story_state {
 
 typedef struct art_state {
     double t;
-    uint32_t story;          /* index into stories */
     int64_t id;
-    uint64_t sketch[IDX_SKETCH_K];
-    uint8_t n_sketch;
+    uint32_t story;          /* index into stories */
 } art_state_t;
+
+/* The sketch of an indexed (not a copy) article, while it is recent. */
+typedef struct sketch_rec {
+    uint64_t h[IDX_SKETCH_K];
+    uint32_t art;            /* index into arts */
+    uint8_t n;
+} sketch_rec_t;
 
 struct idx_cluster {
     arc_db_t *db;
@@ -213,9 +222,11 @@ struct idx_cluster {
     /* articles and sketches */
     art_state_t *arts;
     size_t n_arts, cap_arts;
+    sketch_rec_t *sks;       /* sketches of recent indexed articles */
+    size_t n_sks, cap_sks, live_sks;
     u64map_t sketch_head;    /* sketch hash -> 1 + first node */
     uint32_t *sketch_next;   /* node -> 1 + next node (0 = end) */
-    uint32_t *sketch_art;    /* node -> article index */
+    uint32_t *sketch_rec;    /* node -> index into sks */
     size_t n_nodes, cap_nodes;
     double now;              /* latest publication time seen */
     int64_t seq;             /* articles clustered so far (their order) */
@@ -226,6 +237,9 @@ struct idx_cluster {
     idx_tv_t tf;
     uint32_t *cand;
     size_t cap_cand;
+    float *old;              /* story_add: centroid weights before */
+    idx_tv_t vec, tvec;      /* the article's vectors */
+    size_t cap_old;
 };
 
 static uint64_t
@@ -237,12 +251,13 @@ word_hash(const char *w, size_t n)
     return h;
 }
 
-/* Term id of a word, creating it. Returns UINT32_MAX without memory. */
+/* Term id of a word (by its word_hash), creating it. Returns UINT32_MAX
+ * without memory. */
 static uint32_t
-term_id(idx_cluster_t *c, const char *w, size_t n)
+term_id(idx_cluster_t *c, uint64_t hash)
 {
     int created;
-    uint32_t *slot = u64map_slot(&c->term_ids, word_hash(w, n), &created);
+    uint32_t *slot = u64map_slot(&c->term_ids, hash, &created);
 
     if (!slot)
         return UINT32_MAX;
@@ -310,49 +325,124 @@ rarity(const idx_cluster_t *c, uint32_t df)
     return r < 0 ? 0 : r > 1 ? 1 : r;
 }
 
-/* ---- the article's vectors ---- */
+/* ---- the article's text, prepared (any thread) ---- */
 
-typedef struct collect {
-    idx_cluster_t *c;
-    float w;
-} collect_t;
+typedef struct hashes {
+    uint64_t *v;
+    size_t n, cap;
+    int failed;
+} hashes_t;
 
 static void
 on_term(const char *w, size_t n, void *ctx)
 {
-    collect_t *k = ctx;
-    uint32_t id = term_id(k->c, w, n);
+    hashes_t *h = ctx;
 
-    if (id == UINT32_MAX || idx_tv_add(&k->c->tf, id, k->w) < 0)
-        k->c->failed = 1;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 128;
+        uint64_t *p = realloc(h->v, cap * sizeof *p);
+        if (!p) {
+            h->failed = 1;
+            return;
+        }
+        h->v = p;
+        h->cap = cap;
+    }
+    h->v[h->n++] = word_hash(w, n);
 }
 
-/* Build the unit TF-IDF vector of title + lead into *out (terms created). */
-static void
-text_vector(idx_cluster_t *c, const char *title, const char *body, idx_tv_t *out,
-            idx_tv_t *title_vec)
+/* The word hashes of title terms, then of the lead's (title + the first
+ * LEAD_BYTES of the body, ended at a word boundary), in text order. */
+static int
+prep_terms(const char *title, const char *body, idx_cluster_prep_t *p)
 {
-    collect_t k = { c, TITLE_WEIGHT };
+    hashes_t h = { NULL, 0, 0, 0 };
     size_t blen = body ? strlen(body) : 0;
 
-    c->tf.n = 0;
     if (title)
-        idx_terms(title, strlen(title), on_term, &k);
-    if (title_vec) {
-        title_vec->n = 0;
-        for (size_t i = 0; i < c->tf.n; i++)
-            if (idx_tv_add(title_vec, c->tf.v[i].term,
-                           (float)idf(c, c->term_df[c->tf.v[i].term])) < 0)
-                c->failed = 1;
-        idx_tv_normalise(title_vec);
-    }
-    k.w = 1.0f;
+        idx_terms(title, strlen(title), on_term, &h);
+    p->n_title_terms = h.n;
     if (body) {
         size_t lead = blen < LEAD_BYTES ? blen : LEAD_BYTES;
         /* end the lead at a word boundary */
         while (lead < blen && lead < LEAD_BYTES + 40 && body[lead] != ' ')
             lead++;
-        idx_terms(body, lead, on_term, &k);
+        idx_terms(body, lead, on_term, &h);
+    }
+    p->terms = h.v;
+    p->n_terms = h.n;
+    return h.failed ? -1 : 0;
+}
+
+int
+idx_cluster_prepare(const char *title, const char *body, idx_cluster_prep_t *p)
+{
+    size_t blen = body ? strlen(body) : 0;
+    idx_span_t *spans = NULL;
+
+    memset(p, 0, sizeof *p);
+    p->n_sketch = body ? idx_shingle_sketch(body, blen, p->sketch) : 0;
+    p->n_spans = body ? idx_sentences(body, blen, &spans) : 0;
+    if (p->n_spans && !(p->spans = malloc(p->n_spans * 2 * sizeof *p->spans))) {
+        free(spans);
+        p->n_spans = 0;
+        return -1;
+    }
+    for (size_t i = 0; i < p->n_spans; i++) {
+        p->spans[2 * i] = spans[i].start;
+        p->spans[2 * i + 1] = spans[i].end;
+    }
+    free(spans);
+    if (prep_terms(title, body, p) < 0) {
+        idx_cluster_prep_clear(p);
+        return -1;
+    }
+    p->ready = 1;
+    return 0;
+}
+
+void
+idx_cluster_prep_clear(idx_cluster_prep_t *p)
+{
+    if (!p)
+        return;
+    free(p->spans);
+    free(p->terms);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- the article's vectors ---- */
+
+/* Build the unit TF-IDF vector of title + lead into *out (terms created,
+ * in text order, so term ids follow first appearance). */
+static void
+text_vector(idx_cluster_t *c, const idx_cluster_prep_t *p, idx_tv_t *out,
+            idx_tv_t *title_vec)
+{
+    c->tf.n = 0;
+    for (size_t i = 0; i < p->n_terms; i++) {
+        uint32_t id;
+        if (i == p->n_title_terms && title_vec) {
+            title_vec->n = 0;
+            for (size_t k = 0; k < c->tf.n; k++)
+                if (idx_tv_add(title_vec, c->tf.v[k].term,
+                               (float)idf(c, c->term_df[c->tf.v[k].term])) < 0)
+                    c->failed = 1;
+            idx_tv_normalise(title_vec);
+            title_vec = NULL;
+        }
+        id = term_id(c, p->terms[i]);
+        if (id == UINT32_MAX ||
+            idx_tv_add(&c->tf, id, i < p->n_title_terms ? TITLE_WEIGHT : 1.0f) < 0)
+            c->failed = 1;
+    }
+    if (title_vec) {    /* no lead terms */
+        title_vec->n = 0;
+        for (size_t k = 0; k < c->tf.n; k++)
+            if (idx_tv_add(title_vec, c->tf.v[k].term,
+                           (float)idf(c, c->term_df[c->tf.v[k].term])) < 0)
+                c->failed = 1;
+        idx_tv_normalise(title_vec);
     }
     out->n = 0;
     for (size_t i = 0; i < c->tf.n; i++) {
@@ -401,12 +491,23 @@ story_add(idx_cluster_t *c, uint32_t si, const idx_tv_t *vec, const uint32_t *en
     story_state_t *s = &c->stories[si];
     int changed = 0;
 
+    if (vec->n > c->cap_old) {
+        float *p = realloc(c->old, vec->n * sizeof *p);
+        if (!p) {
+            c->failed = 1;
+            return 0;
+        }
+        c->old = p;
+        c->cap_old = vec->n;
+    }
+    if (idx_tv_merge_add(&s->centroid, vec, c->old) < 0) {
+        c->failed = 1;
+        return 0;
+    }
     for (size_t i = 0; i < vec->n; i++) {
         uint32_t term = vec->v[i].term;
-        float old = idx_tv_get(&s->centroid, term), w = vec->v[i].w;
+        float old = c->old[i], w = vec->v[i].w;
         if (old == 0.0f && u32list_push(&c->term_post[term], si) < 0)
-            c->failed = 1;
-        if (idx_tv_add(&s->centroid, term, w) < 0)
             c->failed = 1;
         s->norm2 += (double)(old + w) * (old + w) - (double)old * old;
     }
@@ -456,8 +557,7 @@ story_score(const idx_cluster_t *c, const story_state_t *s, const idx_tv_t *vec,
     *quiet = 0;
     if (g > c->p.max_gap_days || (c->now - s->last) / DAY > c->p.max_gap_days + STALE_DAYS)
         return 0.0;
-    for (size_t i = 0; i < vec->n; i++)
-        dot += (double)vec->v[i].w * idx_tv_get(&s->centroid, vec->v[i].term);
+    dot = idx_tv_dot_into(vec, &s->centroid);
     cosv = s->norm2 > 0 ? dot / sqrt(s->norm2) : 0.0;
     /* shared entities as independent pieces of evidence: a rare one counts
      * nearly fully, one found in many articles nearly not at all; one seen
@@ -599,7 +699,7 @@ best_story(idx_cluster_t *c, const idx_tv_t *vec, const uint32_t *ents,
 /* ---- articles and near-duplicates ---- */
 
 static art_state_t *
-art_new(idx_cluster_t *c, int64_t id, double t, const uint64_t *sk, size_t n_sk)
+art_new(idx_cluster_t *c, int64_t id, double t)
 {
     art_state_t *a;
 
@@ -615,44 +715,67 @@ art_new(idx_cluster_t *c, int64_t id, double t, const uint64_t *sk, size_t n_sk)
     a->t = t;
     a->id = id;
     a->story = UINT32_MAX;
-    if (n_sk > IDX_SKETCH_K)
-        n_sk = IDX_SKETCH_K;
-    if (n_sk)       /* an article without words has no sketch (sk NULL) */
-        memcpy(a->sketch, sk, n_sk * sizeof *sk);
-    a->n_sketch = (uint8_t)n_sk;
     return a;
 }
 
-/* Index the article's smallest sketch hashes. */
+/* Index the smallest hashes of sketch record k. */
 static void
-sketch_index(idx_cluster_t *c, uint32_t ai)
+sketch_bands(idx_cluster_t *c, uint32_t k)
 {
-    const art_state_t *a = &c->arts[ai];
+    const sketch_rec_t *r = &c->sks[k];
 
-    for (size_t b = 0; b < DUP_BANDS && b < a->n_sketch; b++) {
+    for (size_t b = 0; b < DUP_BANDS && b < r->n; b++) {
         int created;
-        uint32_t *head = u64map_slot(&c->sketch_head, a->sketch[b], &created);
+        uint32_t *head = u64map_slot(&c->sketch_head, r->h[b], &created);
         if (!head) {
             c->failed = 1;
             return;
         }
         if (c->n_nodes == c->cap_nodes) {
             size_t cap = c->cap_nodes ? c->cap_nodes * 2 : 4096;
-            uint32_t *nx = realloc(c->sketch_next, cap * sizeof *nx), *ar;
+            uint32_t *nx = realloc(c->sketch_next, cap * sizeof *nx), *rc;
             if (nx)
                 c->sketch_next = nx;
-            ar = realloc(c->sketch_art, cap * sizeof *ar);
-            if (!nx || !ar) {
+            rc = realloc(c->sketch_rec, cap * sizeof *rc);
+            if (!nx || !rc) {
                 c->failed = 1;
                 return;
             }
-            c->sketch_art = ar;
+            c->sketch_rec = rc;
             c->cap_nodes = cap;
         }
-        c->sketch_art[c->n_nodes] = ai;
+        c->sketch_rec[c->n_nodes] = k;
         c->sketch_next[c->n_nodes] = created ? 0 : *head;
         *head = (uint32_t)++c->n_nodes;
     }
+}
+
+/* Keep article ai's sketch and index it (an article without words has
+ * none: sk may then be NULL). */
+static void
+sketch_index(idx_cluster_t *c, uint32_t ai, const uint64_t *sk, size_t n_sk)
+{
+    sketch_rec_t *r;
+
+    if (!n_sk)
+        return;
+    if (n_sk > IDX_SKETCH_K)
+        n_sk = IDX_SKETCH_K;
+    if (c->n_sks == c->cap_sks) {
+        size_t cap = c->cap_sks ? c->cap_sks * 2 : 1024;
+        sketch_rec_t *p = realloc(c->sks, cap * sizeof *p);
+        if (!p) {
+            c->failed = 1;
+            return;
+        }
+        c->sks = p;
+        c->cap_sks = cap;
+    }
+    r = &c->sks[c->n_sks];
+    memcpy(r->h, sk, n_sk * sizeof *sk);
+    r->n = (uint8_t)n_sk;
+    r->art = ai;
+    sketch_bands(c, (uint32_t)c->n_sks++);
 }
 
 /* The earlier article this one is a copy of (its index), or UINT32_MAX. */
@@ -667,12 +790,13 @@ find_original(idx_cluster_t *c, const uint64_t *sk, size_t n_sk, double t,
     for (size_t b = 0; b < DUP_BANDS && b < n_sk; b++) {
         const uint32_t *head = u64map_find(&c->sketch_head, sk[b]);
         for (uint32_t node = head ? *head : 0; node; node = c->sketch_next[node - 1]) {
-            uint32_t ai = c->sketch_art[node - 1];
+            const sketch_rec_t *rec = &c->sks[c->sketch_rec[node - 1]];
+            uint32_t ai = rec->art;
             const art_state_t *a = &c->arts[ai];
             double r;
             if (fabs(a->t - t) > c->p.dup_days * DAY || a->story == UINT32_MAX)
                 continue;
-            r = idx_shingle_resemblance(sk, n_sk, a->sketch, a->n_sketch);
+            r = idx_shingle_resemblance(sk, n_sk, rec->h, rec->n);
             if (r > best_sim + 1e-12 || (fabs(r - best_sim) <= 1e-12 && ai < best)) {
                 best_sim = r;
                 best = ai;
@@ -739,7 +863,7 @@ now_seconds(void)
 static arc_status_t
 place(idx_cluster_t *c, uint32_t ai, uint32_t si, int64_t story_id,
       const idx_tv_t *vec, const uint32_t *ents, size_t n_ents,
-      const idx_tv_t *title_vec, int *title_changed)
+      const idx_tv_t *title_vec, const uint64_t *sk, size_t n_sk, int *title_changed)
 {
     double t = c->arts[ai].t;
 
@@ -750,19 +874,89 @@ place(idx_cluster_t *c, uint32_t ai, uint32_t si, int64_t story_id,
     *title_changed = story_add(c, si, vec, ents, n_ents, title_vec, t);
     c->arts[ai].story = si;
     count_document(c, vec, ents, n_ents);
-    sketch_index(c, ai);
+    sketch_index(c, ai, sk, n_sk);
     return ARC_OK;
 }
 
-arc_status_t
-idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *body,
-                int64_t published, int64_t *story_out)
+/* Drop stale stories from one postings list (order-preserving). */
+static void
+prune_postings(idx_cluster_t *c, u32list_t *l, double stale_days)
 {
-    uint64_t sk[IDX_SKETCH_K];
-    size_t n_sk, blen = body ? strlen(body) : 0, n_spans, n_ents = 0;
-    idx_span_t *spans = NULL;
-    int *flat = NULL;
-    idx_tv_t vec, tvec;
+    uint32_t k = 0;
+
+    for (uint32_t i = 0; i < l->n; i++)
+        if ((c->now - c->stories[l->v[i]].last) / DAY <= stale_days)
+            l->v[k++] = l->v[i];
+    l->n = k;
+    if (l->cap > 16 && l->n < l->cap / 4) {
+        uint32_t cap = l->n > 4 ? l->n : 4;
+        uint32_t *p = realloc(l->v, cap * sizeof *p);
+        if (p) {
+            l->v = p;
+            l->cap = cap;
+        }
+    }
+}
+
+/*
+ * Bound the memory of a long run (called as articles are added; the cost
+ * is amortised over the articles since the last call):
+ *  - a story silent for max_gap_days + STALE_DAYS before the newest article
+ *    is never a candidate again (story_score, collect_postings): its
+ *    vectors are freed and it leaves every postings list;
+ *  - sketches are kept for articles published within dup_days +
+ *    SKETCH_LATE_DAYS of the newest one: a copy published more than
+ *    SKETCH_LATE_DAYS before the newest article seen (a very late import)
+ *    is no longer matched to its original.
+ * Neither changes any decision for input arriving less than
+ * SKETCH_LATE_DAYS late.
+ */
+static void
+compact(idx_cluster_t *c)
+{
+    double horizon = c->now - (c->p.dup_days + SKETCH_LATE_DAYS) * DAY;
+    double stale_days = c->p.max_gap_days + STALE_DAYS;
+    size_t k = 0;
+
+    u64map_free(&c->sketch_head);
+    c->n_nodes = 0;
+    for (size_t i = 0; i < c->n_sks; i++) {
+        if (c->arts[c->sks[i].art].t < horizon)
+            continue;
+        if (k != i)
+            c->sks[k] = c->sks[i];
+        sketch_bands(c, (uint32_t)k);
+        k++;
+    }
+    c->n_sks = c->live_sks = k;
+    for (size_t i = 0; i < c->n_stories; i++) {
+        story_state_t *s = &c->stories[i];
+        if (s->centroid.v && (c->now - s->last) / DAY > stale_days) {
+            idx_tv_free(&s->centroid);
+            idx_tv_free(&s->ents);
+            idx_tv_free(&s->title_vec);
+        }
+    }
+    for (size_t i = 0; i < c->n_terms; i++)
+        prune_postings(c, &c->term_post[i], stale_days);
+    for (size_t i = 0; i < c->n_ents; i++)
+        prune_postings(c, &c->ent_post[i], stale_days);
+}
+
+static void
+maybe_compact(idx_cluster_t *c)
+{
+    if (c->n_sks >= COMPACT_MIN && c->n_sks >= 2 * c->live_sks)
+        compact(c);
+}
+
+arc_status_t
+idx_cluster_add_prepared(idx_cluster_t *c, int64_t id, const char *title,
+                         const idx_cluster_prep_t *p, int64_t published,
+                         int64_t *story_out)
+{
+    size_t n_ents = 0;
+    idx_tv_t *vec = &c->vec, *tvec = &c->tvec;
     uint32_t *ents = NULL, orig, si, ai;
     double t, sim, t0 = now_seconds();
     int64_t story = 0;
@@ -771,26 +965,16 @@ idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *bod
 
     if (story_out)
         *story_out = 0;
-    idx_tv_init(&vec);
-    idx_tv_init(&tvec);
     t = published != ARC_TIME_NONE ? (double)published : c->now;
     if (t > c->now)
         c->now = t;
 
     /* features: sketch and sentence spans */
-    n_sk = body ? idx_shingle_sketch(body, blen, sk) : 0;
-    n_spans = body ? idx_sentences(body, blen, &spans) : 0;
-    if (n_spans && !(flat = malloc(n_spans * 2 * sizeof *flat))) {
-        st = ARC_E_NOMEM;
+    if ((st = arc_article_features_put(c->db, id, c->seq + 1, p->sketch, p->n_sketch,
+                                       p->spans, p->n_spans)))
         goto done;
-    }
-    for (size_t i = 0; i < n_spans; i++) {
-        flat[2 * i] = spans[i].start;
-        flat[2 * i + 1] = spans[i].end;
-    }
-    if ((st = arc_article_features_put(c->db, id, c->seq + 1, sk, n_sk, flat, n_spans)))
-        goto done;
-    if (!art_new(c, id, t, sk, n_sk)) {
+    maybe_compact(c);
+    if (!art_new(c, id, t)) {
         st = ARC_E_NOMEM;
         goto done;
     }
@@ -798,7 +982,7 @@ idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *bod
     c->seq++;
 
     /* a syndicated copy joins its original's story and changes nothing */
-    orig = find_original(c, sk, n_sk, t, &sim);
+    orig = find_original(c, p->sketch, p->n_sketch, t, &sim);
     if (orig != UINT32_MAX) {
         story_state_t *s = &c->stories[c->arts[orig].story];
         if ((st = arc_article_set_duplicate(c->db, id, c->arts[orig].id, sim)))
@@ -809,16 +993,17 @@ idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *bod
         goto done;
     }
 
-    text_vector(c, title, body, &vec, &tvec);
+    text_vector(c, p, vec, tvec);
     n_ents = article_entities(c, id, &ents, &st);
     if (st)
         goto done;
     if (c->debug)
         fprintf(stderr, "article %lld \"%s\"\n", (long long)id, title ? title : "");
-    si = best_story(c, &vec, ents, n_ents, t);
+    si = best_story(c, vec, ents, n_ents, t);
     if ((st = arc_story_assign(c->db, id, si == UINT32_MAX ? 0 : c->stories[si].id, &story)))
         goto done;
-    if ((st = place(c, ai, si, story, &vec, ents, n_ents, &tvec, &title_changed)))
+    if ((st = place(c, ai, si, story, vec, ents, n_ents, tvec, p->sketch, p->n_sketch,
+                    &title_changed)))
         goto done;
     if (title_changed && title && (st = arc_story_set_title(c->db, story, title)))
         goto done;
@@ -827,12 +1012,24 @@ idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *bod
 done:
     if (story_out)
         *story_out = story;
-    idx_tv_free(&vec);
-    idx_tv_free(&tvec);
     free(ents);
-    free(spans);
-    free(flat);
     c->seconds += now_seconds() - t0;
+    return st;
+}
+
+arc_status_t
+idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title, const char *body,
+                int64_t published, int64_t *story_out)
+{
+    idx_cluster_prep_t p;
+    arc_status_t st;
+
+    if (story_out)
+        *story_out = 0;
+    if (idx_cluster_prepare(title, body, &p) < 0)
+        return ARC_E_NOMEM;
+    st = idx_cluster_add_prepared(c, id, title, &p, published, story_out);
+    idx_cluster_prep_clear(&p);
     return st;
 }
 
@@ -853,6 +1050,7 @@ load_state(idx_cluster_t *c)
     const arc_scan_row_t *r;
     arc_status_t st;
     idx_tv_t vec, tvec;
+    idx_cluster_prep_t prep;
 
     if ((st = arc_article_scan_open(c->db, REPLAY_MAX, LEAD_BYTES + 40, 1, &scan)))
         return st;
@@ -873,7 +1071,7 @@ load_state(idx_cluster_t *c)
             continue;
         if (t > c->now)
             c->now = t;
-        if (!art_new(c, r->id, t, r->sketch, r->n_sketch)) {
+        if (!art_new(c, r->id, t)) {
             st = ARC_E_NOMEM;
             break;
         }
@@ -884,14 +1082,18 @@ load_state(idx_cluster_t *c)
                 c->arts[ai].story = *known;
             continue;
         }
-        text_vector(c, r->title, r->body, &vec, &tvec);
+        memset(&prep, 0, sizeof prep);
+        if (prep_terms(r->title, r->body, &prep) < 0)
+            c->failed = 1;
+        text_vector(c, &prep, &vec, &tvec);
+        idx_cluster_prep_clear(&prep);
         n_ents = article_entities(c, r->id, &ents, &st);
         if (st) {
             free(ents);
             break;
         }
         st = place(c, ai, known ? *known : UINT32_MAX, r->story, &vec, ents, n_ents,
-                   &tvec, &changed);
+                   &tvec, r->sketch, r->n_sketch, &changed);
         free(ents);
         if (st)
             break;
@@ -979,9 +1181,13 @@ idx_cluster_destroy(idx_cluster_t *c)
     free(c->stories);
     free(c->arts);
     free(c->sketch_next);
-    free(c->sketch_art);
+    free(c->sketch_rec);
+    free(c->sks);
     idx_tv_free(&c->tf);
     free(c->cand);
+    free(c->old);
+    idx_tv_free(&c->vec);
+    idx_tv_free(&c->tvec);
     free(c);
 }
 
@@ -1014,9 +1220,9 @@ release_at_exit(void)
     idx_cluster_release();
 }
 
-arc_status_t
-idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
-                    const char *lead, int64_t published)
+/* The process-wide state for db, created (with load_recent) on first use. */
+static idx_cluster_t *
+shared_for(arc_db_t *db)
 {
     const char *path = arc_db_path(db);
 
@@ -1029,9 +1235,27 @@ idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
         }
         shared_state = idx_cluster_create(db, 1, NULL);
         if (!shared_state)
-            return ARC_E_NOMEM;
+            return NULL;
         shared_db = db;
         shared_path = strdup(path);
     }
-    return idx_cluster_add(shared_state, id, title, lead, published, NULL);
+    return shared_state;
+}
+
+arc_status_t
+idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
+                    const char *lead, int64_t published)
+{
+    idx_cluster_t *c = shared_for(db);
+
+    return c ? idx_cluster_add(c, id, title, lead, published, NULL) : ARC_E_NOMEM;
+}
+
+arc_status_t
+idx_cluster_article_prepared(arc_db_t *db, int64_t id, const char *title,
+                             const idx_cluster_prep_t *p, int64_t published)
+{
+    idx_cluster_t *c = shared_for(db);
+
+    return c ? idx_cluster_add_prepared(c, id, title, p, published, NULL) : ARC_E_NOMEM;
 }

@@ -23,6 +23,7 @@
 #define IDX_CLUSTER_H
 
 #include "newsarc.h"
+#include "shingle.h"
 
 /* Tunable parameters (idx_cluster_params_default gives the tuned ones). */
 typedef struct idx_cluster_params {
@@ -53,6 +54,39 @@ idx_cluster_t *idx_cluster_create(arc_db_t *db, int load_recent,
 void idx_cluster_destroy(idx_cluster_t *c);
 
 /*
+ * What clustering derives from an article's text alone: its shingle sketch,
+ * sentence spans and the word hashes of its title and lead terms. Computed
+ * by idx_cluster_prepare() on any thread (the import's reader), so that
+ * idx_cluster_add_prepared() on the writer only looks up and decides.
+ */
+typedef struct idx_cluster_prep {
+    uint64_t sketch[IDX_SKETCH_K];
+    size_t n_sketch;
+    int *spans;            /* 2 * n_spans body byte offsets: start, end */
+    size_t n_spans;
+    uint64_t *terms;       /* title terms, then lead terms, in text order */
+    size_t n_title_terms, n_terms;
+    int ready;             /* set by a successful idx_cluster_prepare */
+} idx_cluster_prep_t;
+
+/*
+ * Fill *p from an article's title and body (either may be NULL). Pure text
+ * work, thread-safe. Returns 0, or -1 without memory (*p then empty).
+ * Free with idx_cluster_prep_clear().
+ */
+int idx_cluster_prepare(const char *title, const char *body, idx_cluster_prep_t *p);
+/* Free what *p holds and zero it (NULL is allowed). */
+void idx_cluster_prep_clear(idx_cluster_prep_t *p);
+
+/*
+ * As idx_cluster_add, with the text work already done by
+ * idx_cluster_prepare(title, body). @p p stays the caller's.
+ */
+arc_status_t idx_cluster_add_prepared(idx_cluster_t *c, int64_t id, const char *title,
+                                      const idx_cluster_prep_t *p, int64_t published,
+                                      int64_t *story_out);
+
+/*
  * Cluster one stored (and enriched) article: store its sketch and sentence
  * spans, link it when it is a near-duplicate, and assign its story.
  *   story_out OUT the story id (may be NULL)
@@ -72,6 +106,10 @@ double idx_cluster_seconds(const idx_cluster_t *c);
  */
 arc_status_t idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
                                  const char *lead, int64_t published);
+
+/* As idx_cluster_article, with the text work done by idx_cluster_prepare. */
+arc_status_t idx_cluster_article_prepared(arc_db_t *db, int64_t id, const char *title,
+                                          const idx_cluster_prep_t *p, int64_t published);
 
 /* Free the process-wide state of idx_cluster_article (also done at exit). */
 void idx_cluster_release(void);

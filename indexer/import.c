@@ -87,6 +87,7 @@ typedef struct job {
     idx_item_t item;            /* JOB_ITEM: taken over from the parser */
     idx_enrichment_t enr;       /* JOB_ITEM: found by the reader */
     int enriched;
+    idx_cluster_prep_t prep;    /* JOB_ITEM: clustering's text work */
     char *text;                 /* JOB_MSG: a line to print, or NULL;
                                    JOB_CURRENT: the input's name */
     long d_failed, d_files, d_files_failed; /* JOB_MSG: count changes */
@@ -114,6 +115,7 @@ job_free(job_t *j)
         return;
     idx_item_clear(&j->item);
     idx_enrich_clear(&j->enr);
+    idx_cluster_prep_clear(&j->prep);
     free(j->text);
     free(j);
 }
@@ -260,10 +262,11 @@ log_commit(idx_import_t *im)
     fflush(im->err);
 }
 
-/* Store one item; pre holds its enrichment when the reader found it
- * already, else it is found here. */
+/* Store one item; pre holds its enrichment and prep its clustering text
+ * work when the reader did them already (else NULL: done here). */
 static int
-store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
+store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
+           const idx_cluster_prep_t *prep)
 {
     arc_article_t a;
     arc_put_result_t res;
@@ -327,7 +330,9 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
                 return storage_failed(im, st);
         }
         if (im->cluster && res == ARC_PUT_NEW) {
-            st = idx_cluster_article(im->db, id, it->title, text, it->published);
+            st = prep && prep->ready
+                     ? idx_cluster_article_prepared(im->db, id, it->title, prep, it->published)
+                     : idx_cluster_article(im->db, id, it->title, text, it->published);
             if (st)
                 return storage_failed(im, st);
         }
@@ -348,7 +353,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre)
 int
 idx_import_item(idx_import_t *im, idx_item_t *it)
 {
-    return store_item(im, it, NULL);
+    return store_item(im, it, NULL, NULL);
 }
 
 int
@@ -399,6 +404,11 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
         text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
         idx_enrich_compute(j->item.title, text, j->item.published, &j->enr);
         j->enriched = 1;
+    }
+    if (im->cluster) {
+        text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
+        /* without memory: prep stays empty and the writer does it */
+        idx_cluster_prepare(j->item.title, text, &j->prep);
     }
     queue_push(q, j);
     return 0;
@@ -743,7 +753,8 @@ write_jobs(idx_import_t *im, pipe_q_t *q)
         }
         switch (j->kind) {
         case JOB_ITEM:
-            if (store_item(im, &j->item, j->enriched ? &j->enr : NULL) != 0 || im->fatal)
+            if (store_item(im, &j->item, j->enriched ? &j->enr : NULL, &j->prep) != 0 ||
+                im->fatal)
                 atomic_store(&q->stop, 1);
             break;
         case JOB_MSG:

@@ -210,3 +210,88 @@ idx_tv_normalise(idx_tv_t *t)
     for (size_t i = 0; i < t->n; i++)
         t->v[i].w = (float)(t->v[i].w / n);
 }
+
+double
+idx_tv_dot_into(const idx_tv_t *a, const idx_tv_t *b)
+{
+    size_t j = 0;
+    double s = 0;
+
+    for (size_t i = 0; i < a->n && j < b->n; i++) {
+        uint32_t term = a->v[i].term;
+        size_t lo = j, hi, step = 1;
+
+        /* gallop from j to bracket the term, then binary search */
+        if (b->v[lo].term < term) {
+            hi = lo + 1;
+            while (hi < b->n && b->v[hi].term < term) {
+                lo = hi;
+                step *= 2;
+                hi = lo + step;
+            }
+            if (hi > b->n)
+                hi = b->n;
+            lo++;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (b->v[mid].term < term)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+        }
+        j = lo;
+        if (j < b->n && b->v[j].term == term)
+            s += (double)a->v[i].w * b->v[j].w;
+    }
+    return s;
+}
+
+int
+idx_tv_merge_add(idx_tv_t *t, const idx_tv_t *add, float *old)
+{
+    size_t i, j, k, n_new = 0, need;
+    idx_tv_entry_t *v;
+
+    if (!add->n)
+        return 0;
+    /* count the terms that are new to t */
+    for (i = 0, j = 0; j < add->n; j++) {
+        while (i < t->n && t->v[i].term < add->v[j].term)
+            i++;
+        if (i == t->n || t->v[i].term != add->v[j].term)
+            n_new++;
+    }
+    need = t->n + n_new;
+    if (need > t->cap) {
+        size_t cap = t->cap ? t->cap : 16;
+        while (cap < need)
+            cap *= 2;
+        v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        t->v = v;
+        t->cap = cap;
+    }
+    /* merge from the back, in place */
+    i = t->n;
+    j = add->n;
+    k = need;
+    while (j > 0) {
+        if (i > 0 && t->v[i - 1].term > add->v[j - 1].term) {
+            t->v[--k] = t->v[--i];
+        } else if (i > 0 && t->v[i - 1].term == add->v[j - 1].term) {
+            t->v[--k] = t->v[--i];
+            if (old)
+                old[j - 1] = t->v[k].w;
+            t->v[k].w += add->v[--j].w;
+        } else {
+            if (old)
+                old[j - 1] = 0.0f;
+            t->v[--k].term = add->v[--j].term;
+            t->v[k].w = add->v[j].w;
+        }
+    }
+    t->n = need;
+    return 0;
+}

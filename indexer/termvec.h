@@ -48,4 +48,21 @@ double idx_tv_cosine(const idx_tv_t *a, const idx_tv_t *b);
 /* Scale every weight so the vector has unit length (no-op when empty). */
 void idx_tv_normalise(idx_tv_t *t);
 
+/*
+ * Sum over the entries of @p a (in order) of a.w * b[a.term]: the same sum,
+ * in the same order, as calling idx_tv_get(b, ...) for each entry of a, but
+ * found by one forward galloping search through b (a few entries against a
+ * long b, as an article against a story centroid).
+ */
+double idx_tv_dot_into(const idx_tv_t *a, const idx_tv_t *b);
+
+/*
+ * t += add, term by term (the same float sums as idx_tv_add of each entry
+ * of add in order), in one merge of the two sorted lists.
+ *   old OUT (may be NULL) room for add->n weights: old[j] receives the
+ *       weight add's j-th term had in t before (0 when it was absent)
+ * Returns 0, or -1 without memory (t unchanged).
+ */
+int idx_tv_merge_add(idx_tv_t *t, const idx_tv_t *add, float *old);
+
 #endif
