@@ -21,9 +21,9 @@ enum {
     /* story clustering (story.c, features.c) */
     ARC_ST_FEATURES_PUT, ARC_ST_DUP_PUT, ARC_ST_STORY_TITLE, ARC_ST_ARTICLE_ENTITY_IDS,
     /* bulk import: explicit FTS writes (article.c, issue 6) */
+    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT, ARC_ST_STORY_JOINED,
     /* cross-archive entity resolution (entity.c, entity_admin.c, issue 3) */
     ARC_ST_ENTITY_MENTIONS, ARC_ST_ENTITY_SURNAME, ARC_ST_ENTITY_PLACE,
-    ARC_ST_FTS_INS, ARC_ST_FTS_TEXT, ARC_ST_STORY_JOINED,
     /* every occurrence, event entities (mention.c, entity.c, issue 3 v6) */
     ARC_ST_OCC_PUT, ARC_ST_OCC_DEL, ARC_ST_BODY_OF, ARC_ST_DATA_VERSION,
     ARC_ST_COUNT
@@ -212,6 +212,36 @@ arc_status_t Arc_rank_topk(arc_db_t *db, const char *fts, const char *const *ter
 /* Set the rank budget (rows scored per query); <= 0 restores the default.
  * Process-wide; for benchmarks and tests. */
 void Arc_rank_set_budget(int64_t budget);
+/* For scoring rows in another order (newest first): register arc_bm25()
+ * on db (SQL: arc_bm25(article_fts, n, df_1, ..., df_n), BM25 as FTS5's
+ * bm25(10, 3, 1) with the given document frequencies) and estimate the
+ * document frequency of each phrase of @p fts (exact below 1,000 rows)
+ * into df[0..*n). *n = -1 when the expression has more than @p max
+ * phrases (max <= 64): then use FTS5's rank. ARC_OK or ARC_E_DB. */
+arc_status_t Arc_rank_phrase_dfs(arc_db_t *db, const char *fts, int max, int *n,
+                                 double *df);
+
+/* ==== Interface to code in snippet.c (snippets without FTS5, issue 5) ==== */
+
+typedef struct arc_snippeter arc_snippeter_t;
+
+/* A snippet maker for one query. @p terms are the FTS5 expressions of the
+ * query's positive terms as query.c writes them (`"w1 w2"`, `"w" *`,
+ * `title : ("w")`); at most 256 are marked. Marks default to "[" and "]".
+ * *out is freed with Arc_snippeter_free. ARC_OK, ARC_E_NOMEM or ARC_E_DB. */
+arc_status_t Arc_snippeter_new(arc_db_t *db, const char *const *terms, size_t n_terms,
+                             const char *mark_open, const char *mark_close,
+                             arc_snippeter_t **out);
+/* The snippet of one row from its columns col[0..2] = title, summary, body
+ * (each may be NULL): up to 24 tokens of the best column around the
+ * matches, matches marked, "…" where cut. The string is owned by @p s and
+ * valid until the next call; NULL when out of memory. */
+const char *Arc_snippeter_make(arc_snippeter_t *s, const char *const col[3]);
+void Arc_snippeter_free(arc_snippeter_t *s);
+/* The index's tokenizer (porter over unicode61, remove_diacritics 2) on
+ * db's connection: *tk its methods, *tok the instance, freed with
+ * tk->xDelete(*tok). ARC_OK or ARC_E_DB. */
+arc_status_t Arc_fts5_tokenizer(arc_db_t *db, fts5_tokenizer *tk, Fts5Tokenizer **tok);
 
 /* ==== Interface to code in entity_admin.c (issue 3) ==== */
 

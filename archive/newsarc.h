@@ -1146,6 +1146,33 @@ arc_status_t arc_capture_refs_open(arc_db_t *db, arc_capture_refs_t **out);
 arc_status_t arc_capture_refs_next(arc_capture_refs_t *r, const arc_capture_ref_t **row);
 void arc_capture_refs_destroy(arc_capture_refs_t *r);
 
+/* ------------------------------------------------------------------------
+ * Relevance lists of frequent words (issue 5, docs/ranking.md)
+ * ------------------------------------------------------------------------ */
+
+/** What arc_rank_optimize() did. */
+typedef struct arc_optimize_report {
+    int64_t sampled;        /**< articles whose words were counted */
+    int64_t terms;          /**< words given a list */
+    int64_t scored;         /**< rows scored to build them */
+} arc_optimize_report_t;
+
+/**
+ * Precompute the relevance order of the archive's frequent words
+ * ("champion lists"): for every word estimated (from a sample of the
+ * articles) to be in at least @p min_df articles, its best articles for
+ * that word alone by BM25, kept in the archive (table term_top, schema 7)
+ * and replacing earlier lists. A one-word relevance search then reads the
+ * list and scores only the articles stored since, instead of scanning the
+ * word's matches. Lists are ignored, never wrong, once articles are
+ * deleted or imported with older ids; run this again after large imports.
+ * @param min_df IN  0 for the default (2,000 articles).
+ * @param rep    OUT (may be NULL) what was done.
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_BUSY, ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.4
+ */
+arc_status_t arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep);
+
 #ifdef __cplusplus
 }
 #endif

@@ -269,9 +269,36 @@ static const char *const schema_v6[] = {
     NULL
 };
 
+/*
+ * Version 7 (issue 5, docs/ranking.md "Champion lists"): the precomputed
+ * relevance order of frequent words, written by `newsindex optimize`
+ * (rank.c). One row per indexed token (stemmed, as FTS5 stores it):
+ * `top` packs its best articles for that word alone, best first, as
+ * (id, BM25 without the IDF) pairs, 8-byte little-endian integer and
+ * IEEE double each; `upto` is the largest article id and `n_rows` the
+ * number of indexed articles when it was built, so a search can tell
+ * whether articles arrived since (newer ids are scored at query time) or
+ * whether it must not trust the list (deletions, late imports).
+ * Also an index on entity names ignoring case, for resolving person:,
+ * place: and org: terms.
+ */
+static const char *const schema_v7[] = {
+    "CREATE TABLE IF NOT EXISTS term_top("
+    " term TEXT PRIMARY KEY,"
+    " df INTEGER NOT NULL,"
+    " upto INTEGER NOT NULL,"
+    " n_rows INTEGER NOT NULL,"
+    " top BLOB NOT NULL) WITHOUT ROWID",
+    /* person:/place:/org: names are matched case-blind against entity
+     * names too (search.c); without this every search scanned the table */
+    "CREATE INDEX IF NOT EXISTS entity_name_nocase ON entity(name COLLATE NOCASE)",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
-                                                 schema_v4, schema_v5, schema_v6 };
+                                                 schema_v4, schema_v5, schema_v6,
+                                                 schema_v7 };
 
 int
 arc_schema_version(void)

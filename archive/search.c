@@ -46,6 +46,7 @@ typedef struct qbuild {
     arc_plan_t **plans;  /* plans of SQL-only subtrees, whose strings the
                             bindings borrow */
     size_t n_plans;
+    int64_t min_id;      /* > 0: only articles with id >= this (entity pages) */
 } qbuild_t;
 
 static void
@@ -280,7 +281,7 @@ entity_resolve(arc_db_t *db, int kind, const char *name, idset_t *out)
     memset(out, 0, sizeof *out);
     st = Arc_db_prepare(db, kind >= 0
         ? "SELECT entity_id FROM entity_alias WHERE kind = ?1 AND alias = ?2"
-          " UNION SELECT id FROM entity WHERE kind = ?1 AND name = ?2 COLLATE NOCASE"
+          " UNION SELECT id FROM entity WHERE name = ?2 COLLATE NOCASE AND +kind = ?1"
         : "SELECT entity_id FROM entity_alias WHERE alias = ?2"
           " UNION SELECT id FROM entity WHERE name = ?2 COLLATE NOCASE");
     if (!st)
@@ -390,11 +391,19 @@ arc_entity_find(arc_db_t *db, int kind, const char *name, arc_entity_ref_t *out)
 
 /* ---- the compiled query: fast part plus SQL-only conjuncts ---- */
 
+/* Newest/oldest pages score their rows with arc_bm25 (rank.c) and cached
+ * document frequencies, up to this many phrases; FTS5's rank would count
+ * every row of every phrase first. */
+#define MAX_SCORED_PHRASES 16
+
 typedef struct cquery {
     const arc_qnode_t *root;  /* the query's tree (borrowed) */
     arc_plan_t plan;          /* FTS5 expression and top-level filters */
     const arc_qnode_t **sql;  /* conjuncts compiled to SQL conditions */
     size_t n_sql;
+    int64_t min_id;           /* > 0: only articles with id >= this */
+    int n_df;                 /* > 0: score rows with arc_bm25 and these */
+    int64_t df[MAX_SCORED_PHRASES];
 } cquery_t;
 
 static void
@@ -606,24 +615,58 @@ add_time_check(qbuild_t *q, range_t r)
     }
 }
 
+/*
+ * " AND a.source_id = ?" (or IN a list) for the sources named (name, site
+ * or a subdomain of the site), resolved to ids first: with one id SQLite
+ * walks the index article_source in id order and stops at the page,
+ * which it cannot through an IN (SELECT ...) of the source table.
+ */
 static void
-add_source(qbuild_t *q, const char *src)
+add_source_ids(qbuild_t *q, const char *const *names, size_t n)
 {
-    Arc_buf_add(&q->sql, " OR name = ");
-    bind_txt(q, src);
-    Arc_buf_add(&q->sql, " OR site = ");
-    bind_txt(q, src);
-    /* a subdomain of the site given: a literal suffix match ('%' and '_'
-     * in src are characters, not LIKE wildcards) */
-    Arc_buf_add(&q->sql, " OR substr('.' || site, -1 - length(");
-    bind_txt(q, src);
-    Arc_buf_add(&q->sql, ")) = '.' || ");
-    bind_txt(q, src);
+    idset_t ids = { NULL, 0, 0 };
+    sqlite3_stmt *st;
+
+    if (q->err)
+        return;
+    st = Arc_db_prepare(q->db, "SELECT id FROM source WHERE name = ?1 OR site = ?1"
+                               " OR substr('.' || site, -1 - length(?1)) = '.' || ?1");
+    if (!st) {
+        q->err = ARC_E_DB;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_reset(st);
+        Arc_bind_text(st, 1, names[i]);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            if (idset_add(&ids, sqlite3_column_int64(st, 0)))
+                q->failed = 1;
+    }
+    sqlite3_finalize(st);
+    if (ids.n == 0) {
+        Arc_buf_add(&q->sql, " AND 0");
+    } else if (ids.n == 1) {
+        Arc_buf_add(&q->sql, " AND a.source_id = ");
+        bind_int(q, ids.v[0]);
+    } else {
+        Arc_buf_add(&q->sql, " AND a.source_id IN (");
+        for (size_t i = 0; i < ids.n; i++) {
+            if (i)
+                Arc_buf_add(&q->sql, ", ");
+            bind_int(q, ids.v[i]);
+        }
+        Arc_buf_add(&q->sql, ")");
+    }
+    free(ids.v);
 }
 
-/* " AND a.id IN (articles mentioning the entity)" with the name resolved. */
+/* " AND a.id IN (articles mentioning the entity)" with the name resolved;
+ * the id range r (days) is applied inside too, so SQLite materialises the
+ * entity's mentions of those days only, not all of them. With a source
+ * filter (by_row) it is a probe per article instead (EXISTS): SQLite then
+ * walks the source's articles newest first and stops at the page. */
 static void
-add_entity(qbuild_t *q, const arc_plan_entity_t *e)
+add_entity(qbuild_t *q, const arc_plan_entity_t *e, range_t r, int by_row)
 {
     idset_t ids;
     arc_status_t s;
@@ -649,7 +692,9 @@ add_entity(qbuild_t *q, const arc_plan_entity_t *e)
         free(ids.v);
         return;
     }
-    Arc_buf_add(&q->sql, " AND a.id IN (SELECT m.article_id FROM mention m WHERE m.entity_id");
+    Arc_buf_add(&q->sql, by_row ? " AND EXISTS (SELECT 1 FROM mention m WHERE m.article_id = a.id"
+                                  " AND m.entity_id"
+                                : " AND a.id IN (SELECT m.article_id FROM mention m WHERE m.entity_id");
     if (ids.n == 1) {
         Arc_buf_add(&q->sql, " = ");
         bind_int(q, ids.v[0]);
@@ -662,25 +707,25 @@ add_entity(qbuild_t *q, const arc_plan_entity_t *e)
         }
         Arc_buf_add(&q->sql, ")");
     }
+    if (!by_row)
+        add_id_range(q, "m.article_id", r);
+    if (q->min_id > 0 && !by_row) {
+        Arc_buf_add(&q->sql, " AND m.article_id >= ");
+        bind_int(q, q->min_id);
+    }
     Arc_buf_add(&q->sql, ")");
     free(ids.v);
 }
 
-/* Filters on the article row `a` other than full text and dates. */
+/* Filters on the article row `a` other than full text and dates; r the
+ * id range already required of `a` (0, 0 when none). */
 static void
-add_record_filters(qbuild_t *q, const arc_plan_t *p, const arc_search_opts_t *o)
+add_record_filters(qbuild_t *q, const arc_plan_t *p, const arc_search_opts_t *o, range_t r)
 {
-    if (o && o->source) {
-        Arc_buf_add(&q->sql, " AND a.source_id IN (SELECT id FROM source WHERE 0");
-        add_source(q, o->source);
-        Arc_buf_add(&q->sql, ")");
-    }
-    if (p->n_sources) {
-        Arc_buf_add(&q->sql, " AND a.source_id IN (SELECT id FROM source WHERE 0");
-        for (size_t i = 0; i < p->n_sources; i++)
-            add_source(q, p->sources[i]);
-        Arc_buf_add(&q->sql, ")");
-    }
+    if (o && o->source)
+        add_source_ids(q, &o->source, 1);
+    if (p->n_sources)
+        add_source_ids(q, (const char *const *)p->sources, p->n_sources);
     if (p->story) {
         Arc_buf_add(&q->sql, " AND a.story_id = ");
         bind_int(q, p->story);
@@ -691,7 +736,7 @@ add_record_filters(qbuild_t *q, const arc_plan_t *p, const arc_search_opts_t *o)
         Arc_buf_add(&q->sql, " || '%'");
     }
     for (size_t i = 0; i < p->n_entities; i++)
-        add_entity(q, &p->entities[i]);
+        add_entity(q, &p->entities[i], r, (o && o->source) || p->n_sources);
 }
 
 /* SQLite's parser has a fixed stack too: conditions nested deeper than
@@ -759,7 +804,10 @@ add_sql_node(qbuild_t *q, const arc_qnode_t *n, int depth)
         add_id_range(q, "a.id", r);
         add_time_check(q, r);
     }
-    add_record_filters(q, plan, NULL);
+    {
+        range_t r = { plan->since, plan->until };
+        add_record_filters(q, plan, NULL, r);
+    }
     Arc_buf_add(&q->sql, ")");
 }
 
@@ -812,6 +860,8 @@ struct arc_cursor {
     size_t n_ids, next_id;
     int ranked;             /* rows come from ids[] */
     int id_param;
+    arc_snippeter_t *snip;  /* snippets of full-text queries */
+    int want_body;          /* summary and body are given with hits */
 };
 
 static int
@@ -885,6 +935,7 @@ arc_cursor_destroy(arc_cursor_t *c)
     free(c->seen.v);
     free(c->ids);
     free(c->scores);
+    Arc_snippeter_free(c->snip);
     free(c);
 }
 
@@ -975,6 +1026,16 @@ arc_cursor_next(arc_cursor_t *c, const arc_hit_t **out)
     h->summary = (const char *)sqlite3_column_text(c->st, 8);
     h->body = (const char *)sqlite3_column_text(c->st, 9);
     h->lang = (const char *)sqlite3_column_text(c->st, 10);
+    if (c->snip) {
+        const char *cols[3];
+        cols[0] = h->title;
+        cols[1] = h->summary;
+        cols[2] = h->body;
+        if (!(h->snippet = Arc_snippeter_make(c->snip, cols)))
+            return Arc_db_error(c->db, ARC_E_NOMEM, "out of memory");
+        if (!c->want_body)
+            h->summary = h->body = NULL;
+    }
     if (c->ent) {
         arc_status_t s = load_entities(c, h->id);
         if (s)
@@ -1010,30 +1071,34 @@ cursor_new(arc_db_t *db, int want_entities, arc_cursor_t **out)
     return ARC_OK;
 }
 
-/* The selected columns of a hit row (see arc_cursor_next). */
+/* The selected columns of a hit row (see arc_cursor_next). A query with
+ * full-text terms gets its snippets from snippet.c, which reads the
+ * title, summary and body of the row (columns 3, 8 and 9). */
 static void
-add_hit_columns(qbuild_t *q, const arc_search_opts_t *o, int fts, int ranked)
+add_hit_columns(qbuild_t *q, const cquery_t *c, const arc_search_opts_t *o, int fts,
+                int ranked, int own_snippet)
 {
-    const char *mo = o && o->mark_open ? o->mark_open : "[";
-    const char *mc = o && o->mark_close ? o->mark_close : "]";
-
     Arc_buf_add(&q->sql, "SELECT a.id, a.url, s.name, a.title, a.published, a.story_id, ");
-    if (o && o->want_snippet && fts) {
-        Arc_buf_add(&q->sql, "snippet(article_fts, -1, ");
-        bind_txt(q, mo);
-        Arc_buf_add(&q->sql, ", ");
-        bind_txt(q, mc);
-        Arc_buf_add(&q->sql, ", '…', 24)");
-    } else if (o && o->want_snippet) {
+    if (o && o->want_snippet && !own_snippet)
         Arc_buf_add(&q->sql, "substr(coalesce(a.summary, a.body), 1, 200)");
-    } else {
-        Arc_buf_add(&q->sql, "NULL");
-    }
-    Arc_buf_add(&q->sql, fts && !ranked ? ", -article_fts.rank" : ", 0.0");
-    if (o && o->want_body)
-        Arc_buf_add(&q->sql, ", a.summary, a.body, a.lang");
     else
-        Arc_buf_add(&q->sql, ", NULL, NULL, NULL");
+        Arc_buf_add(&q->sql, "NULL");
+    if (fts && !ranked && c->n_df > 0) {
+        Arc_buf_add(&q->sql, ", arc_bm25(article_fts, ");
+        bind_int(q, c->n_df);
+        for (int i = 0; i < c->n_df; i++) {
+            Arc_buf_add(&q->sql, ", ");
+            bind_int(q, c->df[i]);
+        }
+        Arc_buf_add(&q->sql, ")");
+    } else {
+        Arc_buf_add(&q->sql, fts && !ranked ? ", -article_fts.rank" : ", 0.0");
+    }
+    if ((o && o->want_body) || own_snippet)
+        Arc_buf_add(&q->sql, ", a.summary, a.body");
+    else
+        Arc_buf_add(&q->sql, ", NULL, NULL");
+    Arc_buf_add(&q->sql, o && o->want_body ? ", a.lang" : ", NULL");
 }
 
 /*
@@ -1052,10 +1117,11 @@ build_search(qbuild_t *q, const cquery_t *c, const arc_search_opts_t *o, int mod
     range_t r = effective_range(p, o);
     int fts = p->fts != NULL;
     int rec = needs_record(c, o, r);
+    int own_snippet = fts && o && o->want_snippet;
 
-    /* the chosen ids satisfy the query already: the full-text index is
-     * needed again only for the snippet */
-    if (mode == MODE_RANKIDS && !(o && o->want_snippet))
+    /* the chosen ids satisfy the query already, and snippets are made
+     * from the row (snippet.c): the full-text index is not needed again */
+    if (mode == MODE_RANKIDS)
         fts = 0;
     if (mode == MODE_COUNT) {
         Arc_buf_add(&q->sql, fts && !rec ? "SELECT count(*) FROM article_fts"
@@ -1064,7 +1130,7 @@ build_search(qbuild_t *q, const cquery_t *c, const arc_search_opts_t *o, int mod
         Arc_buf_add(&q->sql, fts && !rec ? "SELECT article_fts.rowid AS id FROM article_fts"
                                          : "SELECT a.id AS id");
     } else {
-        add_hit_columns(q, o, fts, mode == MODE_RANKIDS);
+        add_hit_columns(q, c, o, fts, mode == MODE_RANKIDS, own_snippet);
     }
     if ((mode == MODE_COUNT || mode == MODE_IDS) && fts && !rec) {
         /* the index alone answers: no row of `article` is read */
@@ -1093,9 +1159,14 @@ build_search(qbuild_t *q, const cquery_t *c, const arc_search_opts_t *o, int mod
     } else {
         add_id_range(q, "a.id", r);
     }
+    q->min_id = c->min_id;
+    if (c->min_id > 0) {
+        Arc_buf_add(&q->sql, fts ? " AND article_fts.rowid >= " : " AND a.id >= ");
+        bind_int(q, c->min_id);
+    }
     if (rec || mode == MODE_SEARCH) {
         add_time_check(q, r);
-        add_record_filters(q, p, o);
+        add_record_filters(q, p, o, r);
         add_sql_conjuncts(q, c);
     }
     if (mode != MODE_SEARCH)
@@ -1145,18 +1216,25 @@ positive_leaves(const arc_qnode_t *n, nodelist_t *out)
     return nodelist_push(out, n);
 }
 
-/* The FTS5 expressions of the query's positive full-text terms (malloc'd
- * array of malloc'd strings), for the lead tier; *n = 0 when they cannot
- * be had (the tier then uses the whole query). */
+/* The FTS5 expressions of the query's positive full-text terms
+ * (malloc'd array of malloc'd strings). With more than max terms: the
+ * first max when truncate, else none. *n = 0 and NULL when there are none
+ * or memory ran out. */
 static char **
-positive_terms(const cquery_t *c, size_t *n)
+leaf_terms(const cquery_t *c, size_t max, int truncate, size_t *n)
 {
     nodelist_t leaves = { NULL, 0, 0 };
     char **v = NULL;
 
     *n = 0;
-    if (!c->root || positive_leaves(c->root, &leaves) || leaves.n == 0 || leaves.n > 32
-        || !(v = calloc(leaves.n, sizeof *v))) {
+    if (!c->root || positive_leaves(c->root, &leaves) || leaves.n == 0
+        || (leaves.n > max && !truncate)) {
+        free(leaves.v);
+        return NULL;
+    }
+    if (leaves.n > max)
+        leaves.n = max;
+    if (!(v = calloc(leaves.n, sizeof *v))) {
         free(leaves.v);
         return NULL;
     }
@@ -1171,6 +1249,21 @@ positive_terms(const cquery_t *c, size_t *n)
     }
     free(leaves.v);
     return v;
+}
+
+/* The terms for the lead tier of the bounded top-k (none past 32: the
+ * tier then uses the whole query). */
+static char **
+positive_terms(const cquery_t *c, size_t *n)
+{
+    return leaf_terms(c, 32, 0, n);
+}
+
+/* The terms marked in snippets (the first 256). */
+static char **
+snippet_terms(const cquery_t *c, size_t *n)
+{
+    return leaf_terms(c, 256, 1, n);
 }
 
 static void
@@ -1217,6 +1310,93 @@ rank_topk(arc_db_t *db, const cquery_t *c, const arc_search_opts_t *o,
     return ARC_OK;
 }
 
+/* ---- newest pages of a busy entity ---- */
+
+#define ENTITY_CUT 400    /* mentions materialised for a page */
+#define ENTITY_BIG 3000   /* fewer mentions in the range: materialise all */
+
+/*
+ * A page of newest articles filtered by an entity (no words) reads the
+ * entity's mentions through `a.id IN (SELECT ... FROM mention ...)`, which
+ * SQLite materialises whole before the first row: for a person in a
+ * quarter of a million articles, ~50 ms. Instead take the id of the
+ * entity's ENTITY_CUT-th newest mention (a short walk down its key) as a
+ * lower bound on the ids: if the page fills within it, it is the same
+ * page (every article at or above the bound was considered, every other
+ * is older); else the bound is dropped. Sets c->min_id.
+ */
+static arc_status_t
+entity_page_cut(arc_db_t *db, cquery_t *c, const arc_search_opts_t *o)
+{
+    const arc_plan_t *p = &c->plan;
+    range_t r = effective_range(p, o);
+    int64_t cut = 0, want, have = 0, hi, lo;
+    idset_t ids;
+    sqlite3_stmt *st;
+    qbuild_t qb;
+    arc_status_t s;
+
+    c->min_id = 0;
+    if (!o || p->fts || p->n_entities == 0 || c->n_sql || o->collapse_story || o->limit <= 0
+        || o->source || p->n_sources
+        || o->offset < 0 || o->limit + o->offset > RANK_MAX_K
+        || (o->sort != ARC_SORT_NEWEST && o->sort != ARC_SORT_RELEVANCE))
+        return ARC_OK;
+    want = o->limit + o->offset;
+    if ((s = entity_resolve(db, (int)p->entities[0].kind, p->entities[0].name, &ids)))
+        return s;
+    /* "+article_id": walk the key (entity_id, article_id) down from hi;
+     * the index on article_id alone would walk every entity's mentions */
+    st = Arc_db_prepare(db, "SELECT article_id FROM mention WHERE entity_id = ?1"
+                            " AND +article_id < ?2 ORDER BY article_id DESC LIMIT 1 OFFSET ?3");
+    hi = r.until ? id_after_time(r.until) : INT64_MAX;
+    lo = r.since ? Arc_id_first_of_time(r.since) : 0;
+    /* only an entity with more than ENTITY_BIG mentions in the range is
+     * worth the extra statement */
+    for (int pass = 0; pass < 2 && st; pass++) {
+        int64_t k = pass ? ENTITY_CUT : ENTITY_BIG, found = 0;
+        for (size_t i = 0; i < ids.n; i++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, ids.v[i]);
+            sqlite3_bind_int64(st, 2, hi);
+            sqlite3_bind_int64(st, 3, k - 1);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) >= lo) {
+                found = 1;
+                if (pass && sqlite3_column_int64(st, 0) > cut)
+                    cut = sqlite3_column_int64(st, 0);
+            }
+        }
+        if (!found)
+            break;
+    }
+    sqlite3_finalize(st);
+    free(ids.v);
+    if (!st)
+        return ARC_E_DB;
+    if (cut <= lo)
+        return ARC_OK;          /* few mentions: materialising them is cheap */
+    /* does the page fill above the cut? */
+    c->min_id = cut;
+    qbuild_init(&qb, db);
+    Arc_buf_add(&qb.sql, "SELECT count(*) FROM (");
+    build_search(&qb, c, o, MODE_IDS);
+    Arc_buf_add(&qb.sql, " LIMIT ");
+    bind_int(&qb, want);
+    Arc_buf_add(&qb.sql, ")");
+    st = qbuild_prepare(db, &qb, &s);
+    qbuild_free(&qb);
+    if (!st) {
+        c->min_id = 0;
+        return s;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        have = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (have < want)
+        c->min_id = 0;
+    return ARC_OK;
+}
+
 arc_status_t
 arc_search(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
            arc_cursor_t **out)
@@ -1233,11 +1413,32 @@ arc_search(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
     if ((s = compile_query(db, q, &c->cq)))
         goto fail;
     c->has_fts = c->cq.plan.fts != NULL;
+    c->want_body = opts && opts->want_body;
+    if (c->has_fts && opts && opts->want_snippet) {
+        size_t n_terms;
+        char **terms = snippet_terms(&c->cq, &n_terms);
+        s = Arc_snippeter_new(db, (const char *const *)terms, n_terms, opts->mark_open,
+                            opts->mark_close, &c->snip);
+        terms_free(terms, n_terms);
+        if (s)
+            goto fail;
+    }
     if (opts && opts->collapse_story) {
         c->collapse = 1;
         c->skip = opts->offset > 0 ? opts->offset : 0;
         c->left = opts->limit > 0 ? opts->limit : -1;
     }
+    if (c->has_fts && opts && opts->sort != ARC_SORT_RELEVANCE) {
+        double df[MAX_SCORED_PHRASES];
+        int n_df = 0;
+        if ((s = Arc_rank_phrase_dfs(db, c->cq.plan.fts, MAX_SCORED_PHRASES, &n_df, df)))
+            goto fail;
+        for (int i = 0; i < n_df; i++)
+            c->cq.df[i] = (int64_t)(df[i] + 0.5);
+        c->cq.n_df = n_df;
+    }
+    if (!c->has_fts && (s = entity_page_cut(db, &c->cq, opts)))
+        goto fail;
     if (c->has_fts && rank_bounded_applies(opts)) {
         if ((s = rank_topk(db, &c->cq, opts, &c->ranked, &c->ids, &c->scores, &c->n_ids)))
             goto fail;
@@ -1385,7 +1586,10 @@ arc_timeline_open(arc_db_t *db, const arc_query_t *q, int64_t story,
         Arc_buf_add(&qb.sql, " AND ev.date < ");
         bind_int(&qb, r.until);
     }
-    add_record_filters(&qb, &t->cq.plan, o);
+    {
+        range_t none = { 0, 0 };   /* the dates bound events, not articles */
+        add_record_filters(&qb, &t->cq.plan, o, none);
+    }
     add_sql_conjuncts(&qb, &t->cq);
     Arc_buf_add(&qb.sql, " ORDER BY ev.date, a.id, ev.start");
     if (o && (o->limit > 0 || o->offset > 0)) {

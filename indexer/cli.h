@@ -35,4 +35,8 @@ int idx_cmd_feed(const globals_t *g, int argc, char **argv);
 int idx_cmd_fetch(const globals_t *g, int argc, char **argv);
 int idx_cmd_inspect(const globals_t *g, int argc, char **argv);
 
+/* ---- `newsindex optimize` (cmd_optimize.c, issue 5): the relevance
+ * lists of frequent words (arc_rank_optimize). */
+int idx_cmd_optimize(const globals_t *g, int argc, char **argv);
+
 #endif

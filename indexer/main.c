@@ -60,6 +60,9 @@ static const char usage_text[] =
 "                         stored articles, then re-apply story corrections;\n"
 "                         --captures first re-reads every capture in warc/\n"
 "                         (after an extractor improvement, say)\n"
+"  optimize [--min-df N]  precompute the relevance order of frequent words\n"
+"                         (in N articles or more, default 2000) so one-word\n"
+"                         searches read it; run after large imports\n"
 "\n"
 "Global options:\n"
 "  --archive DIR   the archive directory (default: $NEWSARCHIVE_DIR, else\n"
@@ -393,6 +396,8 @@ main(int argc, char **argv)
         return idx_cmd_entity(&g, argc, argv);
     if (strcmp(cmd, "rebuild") == 0)
         return idx_cmd_rebuild(&g, argc, argv);
+    if (strcmp(cmd, "optimize") == 0)             /* issue 5 */
+        return idx_cmd_optimize(&g, argc, argv);
     else if (strcmp(cmd, "feed") == 0)
         return idx_cmd_feed(&g, argc, argv);
     else if (strcmp(cmd, "fetch") == 0)

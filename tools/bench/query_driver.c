@@ -1,18 +1,25 @@
 /*
  * query_driver.c - the query half of the benchmark suite (tools/bench/run).
  *
- *   query_driver [--n N] [--seed S] [--sample K] [--cli NEWSQUERY] [--cli-n M] ARCHIVE
+ *   query_driver [--n N] [--seed S] [--sample K] [--cli NEWSQUERY] [--cli-n M]
+ *                [--budget ROWS] ARCHIVE
  *
  * Draws N queries of each class deterministically from the archive itself
  * (a seeded sample of K articles: their words, phrases, people, places,
  * sources, months and stories), runs each through the archive library in
  * this process (so process start-up does not hide the query time), and,
  * with --cli, runs the first M of each class end to end through the
- * newsquery program as well. Prints one line per class:
+ * newsquery program as well. Prints one line per class, and for the
+ * search classes a second one (class name + "_newest") with --sort newest:
  *
  *   QUERY class=rare n=200 median_ms=0.41 p99_ms=2.10 min_ms=0.20
- *         max_ms=3.00 mean_results=37.2 [cli_n=50 cli_median_ms=9.1
- *         cli_p99_ms=14.0]
+ *         max_ms=3.00 cpu_median_ms=0.40 cpu_p99_ms=2.00 mean_results=37.2
+ *         [cli_n=50 cli_median_ms=9.1 cli_p99_ms=14.0]
+ *
+ * median_ms/p99_ms are wall time, cpu_* the process's CPU time (user +
+ * system) per query. QUERY_DRIVER_SLOW=MS also prints every query of a
+ * class that took at least MS of CPU (SLOW lines); QUERY_DRIVER_CLASSES
+ * (e.g. "rare,and2") measures only the classes it names.
  *
  * Classes: rare word, common word, two-word AND, phrase, person filter,
  * person + one-month range, place + source, histogram by week, timeline of
@@ -31,6 +38,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "archive-private.h"   /* Arc_rank_set_budget */
 #include "newsarc.h"
 
 extern char **environ;
@@ -66,6 +74,16 @@ now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of this process (user + system): the honest figure on a
+ * shared machine, where wall time also measures the neighbours. */
+static double
+cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -259,9 +277,10 @@ cmp_word_df(const void *a, const void *b)
     return strcmp(x->w, y->w);
 }
 
-/* Run one query in process; returns the number of results (or -1). */
+/* Run one query in process (searches in the given order); returns the
+ * number of results (or -1). */
 static long
-run_query(arc_db_t *db, int cls, const query_t *q)
+run_query(arc_db_t *db, int cls, const query_t *q, arc_sort_t sort)
 {
     arc_search_opts_t o;
     arc_query_t *aq = NULL;
@@ -318,7 +337,7 @@ run_query(arc_db_t *db, int cls, const query_t *q)
         const arc_hit_t *h;
         o.limit = 20;
         o.want_snippet = 1;
-        o.sort = ARC_SORT_RELEVANCE;
+        o.sort = sort;
         if (arc_search(db, aq, &o, &c) == ARC_OK) {
             while (arc_cursor_next(c, &h) == ARC_OK && h)
                 results++;
@@ -398,12 +417,14 @@ main(int argc, char **argv)
             cli = argv[++i];
         else if (strcmp(argv[i], "--cli-n") == 0)
             cli_n = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--budget") == 0)
+            Arc_rank_set_budget(atoll(argv[++i]));
         else
             break;
     }
     if (i != argc - 1 || n_queries < 1 || n_sample < 10) {
         fprintf(stderr, "usage: query_driver [--n N] [--seed S] [--sample K] "
-                "[--cli NEWSQUERY] [--cli-n M] ARCHIVE\n");
+                "[--cli NEWSQUERY] [--cli-n M] [--budget ROWS] ARCHIVE\n");
         return 2;
     }
     dir = argv[argc - 1];
@@ -417,33 +438,40 @@ main(int argc, char **argv)
         return 1;
     }
 
-    /* every id (a listing of the whole date span, newest first), then a
-     * seeded sample of them */
+    /* a seeded sample of ids: the newest article published before each of
+     * n_sample random times of the archive's span (listing every id would
+     * read every row of a million-article archive) */
     {
-        arc_query_t *all = NULL;
-        arc_search_opts_t o;
-        arc_cursor_t *c;
-        const arc_hit_t *h;
+        int64_t t0 = st.first_published != ARC_TIME_NONE ? st.first_published : 1;
+        int64_t t1 = (st.last_published != ARC_TIME_NONE ? st.last_published : t0) + 1;
 
-        memset(&o, 0, sizeof o);
-        o.since = st.first_published != ARC_TIME_NONE ? st.first_published : 1;
-        o.until = (st.last_published != ARC_TIME_NONE ? st.last_published : 0) + 86400 * 2;
-        o.sort = ARC_SORT_NEWEST;
-        if (arc_query_parse("", &all, NULL) || arc_search(db, all, &o, &c)) {
-            fprintf(stderr, "query_driver: listing the archive: %s\n", arc_db_errmsg(db));
-            return 1;
-        }
-        while (arc_cursor_next(c, &h) == ARC_OK && h) {
-            if (n_ids == cap_ids) {
-                cap_ids = cap_ids ? cap_ids * 2 : 65536;
-                ids = realloc(ids, cap_ids * sizeof *ids);
-                if (!ids)
-                    return 1;
+        for (int k = 0; k < n_sample; k++) {
+            arc_query_t *all = NULL;
+            arc_search_opts_t o;
+            arc_cursor_t *c;
+            const arc_hit_t *h;
+
+            memset(&o, 0, sizeof o);
+            o.since = t0;
+            o.until = t0 + 1 + (int64_t)rng_below((size_t)(t1 - t0));
+            o.sort = ARC_SORT_NEWEST;
+            o.limit = 1;
+            if (arc_query_parse("", &all, NULL) || arc_search(db, all, &o, &c)) {
+                fprintf(stderr, "query_driver: listing the archive: %s\n", arc_db_errmsg(db));
+                return 1;
             }
-            ids[n_ids++] = h->id;
+            while (arc_cursor_next(c, &h) == ARC_OK && h) {
+                if (n_ids == cap_ids) {
+                    cap_ids = cap_ids ? cap_ids * 2 : 4096;
+                    ids = realloc(ids, cap_ids * sizeof *ids);
+                    if (!ids)
+                        return 1;
+                }
+                ids[n_ids++] = h->id;
+            }
+            arc_cursor_destroy(c);
+            arc_query_destroy(all);
         }
-        arc_cursor_destroy(c);
-        arc_query_destroy(all);
     }
     if ((size_t)n_sample > n_ids)
         n_sample = (int)n_ids;
@@ -594,42 +622,68 @@ main(int argc, char **argv)
         }
     }
 
-    /* measure: one warm-up pass over a few queries, then every query */
+    /* measure: one warm-up pass over a few queries, then every query; the
+     * search classes once per order (relevance, then newest first) */
     for (int c = 0; c < N_CLASSES; c++)
         for (int k = 0; k < 3 && k < n_queries; k++)
-            run_query(db, c, &qs[c][k]);
+            run_query(db, c, &qs[c][k], ARC_SORT_RELEVANCE);
     for (int c = 0; c < N_CLASSES; c++) {
-        double *t = xmalloc((size_t)n_queries * sizeof *t), med, p99;
-        double sum_results = 0;
-        int failed = 0;
+        int searches = c <= C_PLACE_SOURCE;
+        const char *only = getenv("QUERY_DRIVER_CLASSES");
+        if (only && !strstr(only, class_name[c]))
+            continue;
+        for (int so = 0; so < (searches ? 2 : 1); so++) {
+            arc_sort_t sort = so ? ARC_SORT_NEWEST : ARC_SORT_RELEVANCE;
+            double *t = xmalloc((size_t)n_queries * sizeof *t), med, p99;
+            double *u = xmalloc((size_t)n_queries * sizeof *u), cmed, cp99;
+            double sum_results = 0;
+            int failed = 0;
 
-        for (int k = 0; k < n_queries; k++) {
-            double t0 = now_ms();
-            long r = run_query(db, c, &qs[c][k]);
-            t[k] = now_ms() - t0;
-            if (r < 0)
-                failed++;
-            else
-                sum_results += (double)r;
+            for (int k = 0; k < n_queries; k++) {
+                double t0 = now_ms(), c0 = cpu_ms();
+                long r = run_query(db, c, &qs[c][k], sort);
+                t[k] = now_ms() - t0;
+                u[k] = cpu_ms() - c0;
+                if (r < 0)
+                    failed++;
+                else
+                    sum_results += (double)r;
+            }
+            stats(t, n_queries, &med, &p99);
+            stats(u, n_queries, &cmed, &cp99);
+            printf("QUERY class=%s%s n=%d median_ms=%.3f p99_ms=%.3f min_ms=%.3f max_ms=%.3f "
+                   "cpu_median_ms=%.3f cpu_p99_ms=%.3f mean_results=%.1f failed=%d",
+                   class_name[c], so ? "_newest" : "", n_queries, med, p99, t[0],
+                   t[n_queries - 1], cmed, cp99,
+                   sum_results / (n_queries - failed > 0 ? n_queries - failed : 1), failed);
+            if (cli && !so) {
+                int m = cli_n < n_queries ? cli_n : n_queries;
+                for (int k = 0; k < m; k++)
+                    t[k] = run_cli(cli, dir, &qs[c][k]);
+                stats(t, m, &med, &p99);
+                printf(" cli_n=%d cli_median_ms=%.2f cli_p99_ms=%.2f", m, med, p99);
+            }
+            printf(" example=newsquery");
+            for (int a = 0; a < qs[c][0].n_cli; a++)
+                printf(strchr(qs[c][0].cli[a], ' ') ? " '%s'" : " %s", qs[c][0].cli[a]);
+            if (so)
+                printf(" --sort newest");
+            printf("\n");
+            if (getenv("QUERY_DRIVER_SLOW")) {
+                /* the slowest queries of the class, for finding what to bound */
+                for (int k = 0; k < n_queries; k++) {
+                    double c0 = cpu_ms();
+                    run_query(db, c, &qs[c][k], sort);
+                    if (cpu_ms() - c0 >= atof(getenv("QUERY_DRIVER_SLOW")))
+                        printf("SLOW class=%s%s cpu_ms=%.1f query=%s\n", class_name[c],
+                               so ? "_newest" : "", cpu_ms() - c0,
+                               qs[c][k].text ? qs[c][k].text : "(entity/story)");
+                }
+            }
+            fflush(stdout);
+            free(t);
+            free(u);
         }
-        stats(t, n_queries, &med, &p99);
-        printf("QUERY class=%s n=%d median_ms=%.3f p99_ms=%.3f min_ms=%.3f max_ms=%.3f "
-               "mean_results=%.1f failed=%d", class_name[c], n_queries, med, p99, t[0],
-               t[n_queries - 1], sum_results / (n_queries - failed > 0 ? n_queries - failed : 1),
-               failed);
-        if (cli) {
-            int m = cli_n < n_queries ? cli_n : n_queries;
-            for (int k = 0; k < m; k++)
-                t[k] = run_cli(cli, dir, &qs[c][k]);
-            stats(t, m, &med, &p99);
-            printf(" cli_n=%d cli_median_ms=%.2f cli_p99_ms=%.2f", m, med, p99);
-        }
-        printf(" example=newsquery");
-        for (int a = 0; a < qs[c][0].n_cli; a++)
-            printf(strchr(qs[c][0].cli[a], ' ') ? " '%s'" : " %s", qs[c][0].cli[a]);
-        printf("\n");
-        fflush(stdout);
-        free(t);
     }
 
     for (int c = 0; c < N_CLASSES; c++) {

@@ -166,7 +166,11 @@ words_free(words_t *w)
     memset(w, 0, sizeof *w);
 }
 
-/* The title and body words of a random article. */
+static int64_t span_first, span_last;   /* publication times of the archive */
+
+/* The title and body words of a random article: the newest one published
+ * before a random time of the archive's span (an OFFSET into a million
+ * rows would walk them all). */
 static int
 random_article_words(arc_db_t *db, int64_t n_articles, words_t *out)
 {
@@ -177,10 +181,20 @@ random_article_words(arc_db_t *db, int64_t n_articles, words_t *out)
     arc_article_t *a = NULL;
     int64_t id = 0;
 
+    (void)n_articles;
+    if (!span_first) {
+        arc_stats_t st;
+        if (arc_db_stats(db, &st) || st.first_published == ARC_TIME_NONE)
+            return -1;
+        span_first = st.first_published;
+        span_last = st.last_published + 1;
+    }
     memset(&o, 0, sizeof o);
     o.sort = ARC_SORT_NEWEST;
     o.limit = 1;
-    o.offset = (int64_t)(rnd() % (uint64_t)n_articles);
+    o.since = span_first;
+    o.until = span_first + 1
+              + (int64_t)(rnd() % (uint64_t)(span_last - span_first > 0 ? span_last - span_first : 1));
     arc_query_parse("", &q, NULL);
     if (arc_search(db, q, &o, &c) == ARC_OK && arc_cursor_next(c, &h) == ARC_OK && h)
         id = h->id;
