@@ -48,6 +48,10 @@ struct arc_db {
     /* entity name -> id cache of the enrichment writer (mention.c, issue 3);
      * freed with the connection (a function destructor), never by db.c */
     struct arc_entity_cache *ent_cache;
+    /* issue 8 (X1): non-NULL on a handle from arc_shards_open(), whose
+     * `sql` is then NULL (state owned by xapian.cc, freed by
+     * Arc_xap_close from arc_db_close) */
+    struct arc_xap *xap;
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -289,5 +293,46 @@ void Arc_entity_cache_clear(arc_db_t *db);
  * committed since the last call. Call once per enriched article. */
 void Arc_entity_cache_validate(arc_db_t *db);
 
+/* ==== Interface to code in shards*.c and xapian.cc (Xapian shards, issue 8) ==== */
+
+/* Calls that a shards handle cannot answer start with ARC_NO_SHARDS(db):
+ * they fail with ARC_E_UNSUPPORTED (message on db) instead of touching the
+ * NULL SQLite connection. */
+arc_status_t Arc_shards_unsupported(arc_db_t *db, const char *what);
+#define ARC_NO_SHARDS(db)                                                   \
+    do {                                                                    \
+        if ((db) && (db)->xap)                                              \
+            return Arc_shards_unsupported((db), __func__);                  \
+    } while (0)
+
+/* The read side on shards (xapian.cc); same contracts as the public
+ * functions they stand for. Cursors and timelines they return start with
+ * an `arc_db_t *db` member like search.c's, so arc_cursor_next() and
+ * friends dispatch on c->db->xap. */
+arc_status_t Arc_xap_search(arc_db_t *db, const arc_query_t *q,
+                            const arc_search_opts_t *opts, arc_cursor_t **out);
+arc_status_t Arc_xap_cursor_next(arc_cursor_t *c, const arc_hit_t **hit);
+void Arc_xap_cursor_destroy(arc_cursor_t *c);
+arc_status_t Arc_xap_search_count(arc_db_t *db, const arc_query_t *q,
+                                  const arc_search_opts_t *opts, int64_t *count);
+arc_status_t Arc_xap_facets(arc_db_t *db, const arc_query_t *q,
+                            const arc_search_opts_t *opts, int kind, int64_t with,
+                            int64_t limit, arc_entity_ref_t **out, size_t *n);
+arc_status_t Arc_xap_histogram(arc_db_t *db, const arc_query_t *q,
+                               const arc_search_opts_t *opts, arc_bucket_t by,
+                               arc_hist_bucket_t **out, size_t *n);
+arc_status_t Arc_xap_story_matches(arc_db_t *db, const arc_query_t *q,
+                                   const arc_search_opts_t *opts,
+                                   arc_story_match_t **out, size_t *n);
+arc_status_t Arc_xap_timeline_open(arc_db_t *db, const arc_query_t *q, int64_t story,
+                                   const arc_search_opts_t *opts, arc_timeline_t **out);
+arc_status_t Arc_xap_timeline_next(arc_timeline_t *t, const arc_timeline_entry_t **e);
+void Arc_xap_timeline_destroy(arc_timeline_t *t);
+arc_status_t Arc_xap_entity_find(arc_db_t *db, int kind, const char *name,
+                                 arc_entity_ref_t *out);
+arc_status_t Arc_xap_article_get(arc_db_t *db, int64_t id, arc_article_t **out);
+arc_status_t Arc_xap_story_get(arc_db_t *db, int64_t id, arc_story_t **out);
+/* Free the shards state of a shards handle (from arc_db_close). */
+void Arc_xap_close(arc_db_t *db);
 
 #endif

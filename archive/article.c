@@ -317,6 +317,7 @@ cmp_id(const void *a, const void *b)
 void
 arc_article_defer_index(arc_db_t *db, int on)
 {
+    if (db->xap)
         return;
     db->fts_defer = on != 0;
     /* a persistent FTS5 setting, written once (checked by a read first, so
@@ -343,6 +344,7 @@ arc_article_defer_index(arc_db_t *db, int on)
 arc_status_t
 arc_article_index_pending(arc_db_t *db)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *text;
     arc_status_t s = ARC_OK;
     int n = db->n_fts_pending, rc;
@@ -455,6 +457,7 @@ arc_status_t
 arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
                 arc_put_result_t *res)
 {
+    ARC_NO_SHARDS(db);
     char *canon = NULL;
     char host[256];
     char hash_buf[33];
@@ -561,6 +564,8 @@ col_dup(sqlite3_stmt *st, int i)
 arc_status_t
 arc_article_get(arc_db_t *db, int64_t id, arc_article_t **out)
 {
+    if (db->xap)
+        return Arc_xap_article_get(db, id, out);
     sqlite3_stmt *st;
     arc_article_t *a;
     int rc;

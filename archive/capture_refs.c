@@ -15,6 +15,7 @@ struct arc_capture_refs {
 arc_status_t
 arc_capture_refs_open(arc_db_t *db, arc_capture_refs_t **out)
 {
+    ARC_NO_SHARDS(db);
     arc_capture_refs_t *r = calloc(1, sizeof *r);
 
     *out = NULL;

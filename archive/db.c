@@ -224,6 +224,8 @@ arc_db_close(arc_db_t *db)
             sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(db->sql);
     }
+    if (db->xap)
+        Arc_xap_close(db);   /* a shards handle (issue 8) */
     free(db->dir);
     free(db);
 }
@@ -243,6 +245,7 @@ arc_db_path(const arc_db_t *db)
 arc_status_t
 arc_db_begin(arc_db_t *db)
 {
+    ARC_NO_SHARDS(db);
     if (db->readonly)
         return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
     if (db->in_txn)
@@ -256,6 +259,7 @@ arc_db_begin(arc_db_t *db)
 arc_status_t
 arc_db_commit(arc_db_t *db)
 {
+    ARC_NO_SHARDS(db);
     if (!db->in_txn)
         return ARC_OK;
     if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -296,6 +300,7 @@ add_problem(char **buf, size_t *len, const char *line)
 arc_status_t
 arc_db_check(arc_db_t *db, char **problems)
 {
+    ARC_NO_SHARDS(db);
     char *buf = NULL;
     size_t len = 0;
     sqlite3_stmt *st;
@@ -362,6 +367,7 @@ scalar(arc_db_t *db, const char *sql, int64_t dflt)
 arc_status_t
 arc_db_stats(arc_db_t *db, arc_stats_t *s)
 {
+    ARC_NO_SHARDS(db);
     memset(s, 0, sizeof *s);
     s->articles = scalar(db, "SELECT count(*) FROM article", 0);
     s->sources = scalar(db, "SELECT count(*) FROM source", 0);

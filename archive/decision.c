@@ -12,6 +12,7 @@ arc_status_t
 arc_decision_add(arc_db_t *db, const char *kind, int64_t a, int64_t b,
                  const char *args, int64_t *id)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     int rc;
 
@@ -53,6 +54,7 @@ arc_status_t
 arc_decision_list(arc_db_t *db, const char *kind_prefix, arc_decision_t **out,
                   size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_prepare(db,
         "SELECT id, kind, a, b, args, created FROM user_decision"
         " WHERE ?1 IS NULL OR substr(kind, 1, length(?1)) = ?1 ORDER BY id");

@@ -303,6 +303,7 @@ arc_status_t
 arc_article_enrich_all(arc_db_t *db, int64_t article, const arc_enrichment_t *en,
                        unsigned flags)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     arc_status_t s = ARC_OK;
     int64_t *eids = NULL;
@@ -399,6 +400,7 @@ arc_article_enrich(arc_db_t *db, int64_t article,
                    const arc_mention_t *mentions, size_t n_mentions,
                    const arc_event_t *events, size_t n_events)
 {
+    ARC_NO_SHARDS(db);
     arc_enrichment_t en;
 
     memset(&en, 0, sizeof en);
@@ -413,6 +415,7 @@ arc_status_t
 arc_article_entities(arc_db_t *db, int64_t article, arc_entity_ref_t **out,
                      size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_prepare(db,
         "SELECT e.id, e.kind, e.name, m.count FROM mention m"
         " JOIN entity e ON e.id = m.entity_id WHERE m.article_id = ?1"

@@ -150,6 +150,7 @@ entity_row(arc_db_t *db, int64_t id, int *kind, char **name)
 arc_status_t
 arc_entity_resolve_id(arc_db_t *db, int64_t id, int64_t *out)
 {
+    ARC_NO_SHARDS(db);
     return Arc_entity_final(db, id, out);
 }
 
@@ -157,6 +158,7 @@ arc_entity_resolve_id(arc_db_t *db, int64_t id, int64_t *out)
 arc_status_t
 arc_entity_merge(arc_db_t *db, int64_t from, int64_t into, int *merged)
 {
+    ARC_NO_SHARDS(db);
     int64_t a, b;
     int ka = -1, kb = -1;
     arc_status_t s;
@@ -206,6 +208,7 @@ add_alias(arc_db_t *db, int kind, const char *alias, int64_t id)
 arc_status_t
 arc_entity_rename(arc_db_t *db, int64_t id, const char *name, int *renamed)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     char *old = NULL;
     int64_t live, other = 0;

@@ -37,6 +37,7 @@ resolve(arc_db_t *db, int64_t id, int64_t *out)
 arc_status_t
 arc_entity_lookup(arc_db_t *db, int64_t id, arc_entity_kind_t *kind, char **name)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     arc_status_t s;
     int rc;
@@ -72,6 +73,7 @@ arc_status_t
 arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *o,
                          arc_entity_timeline_t **out)
 {
+    ARC_NO_SHARDS(db);
     arc_entity_timeline_t *t;
     arc_entity_kind_t kind;
     char *name = NULL;

@@ -27,6 +27,7 @@ arc_status_string(arc_status_t st)
     case ARC_E_NOT_FOUND: return "not found";
     case ARC_E_BAD_QUERY: return "invalid query";
     case ARC_E_INTERNAL: return "internal error";
+    case ARC_E_UNSUPPORTED: return "operation not supported by this backend";
     }
     return "unknown status";
 }

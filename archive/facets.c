@@ -44,6 +44,8 @@ arc_status_t
 arc_facets(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
            int kind, int64_t with, int64_t limit, arc_entity_ref_t **out, size_t *n)
 {
+    if (db->xap)
+        return Arc_xap_facets(db, q, opts, kind, with, limit, out, n);
     int redirects = table_exists(db, "entity_redirect");
     arc_buf_t head = { NULL, 0, 0, 0 }, tail = { NULL, 0, 0, 0 };
     arc_entity_ref_t *v = NULL;
@@ -204,6 +206,8 @@ arc_status_t
 arc_histogram(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
               arc_bucket_t by, arc_hist_bucket_t **out, size_t *n)
 {
+    if (db->xap)
+        return Arc_xap_histogram(db, q, opts, by, out, n);
     daycounts_t dc = { 0, NULL, 0 };
     arc_hist_bucket_t *b = NULL;
     size_t nb = 0, cap = 0, lo, hi;
@@ -287,6 +291,8 @@ arc_status_t
 arc_story_matches(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
                   arc_story_match_t **out, size_t *n)
 {
+    if (db->xap)
+        return Arc_xap_story_matches(db, q, opts, out, n);
     arc_story_match_t *v = NULL;
     size_t cnt = 0, cap = 0;
     sqlite3_stmt *st;
@@ -361,6 +367,7 @@ arc_versions_free(arc_version_t *v, size_t n)
 arc_status_t
 arc_article_versions(arc_db_t *db, int64_t article, arc_version_t **out, size_t *n)
 {
+    ARC_NO_SHARDS(db);
     arc_version_t *v = NULL;
     size_t cnt = 0, cap = 0;
     sqlite3_stmt *st;

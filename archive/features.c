@@ -206,6 +206,7 @@ arc_article_features_put(arc_db_t *db, int64_t article, int64_t seq,
                          const uint64_t *sketch, size_t n_sketch,
                          const int *spans, size_t n_spans)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     unsigned char *blob = NULL, *text = NULL;
     size_t text_bytes = 0;
@@ -248,6 +249,7 @@ arc_status_t
 arc_article_set_duplicate(arc_db_t *db, int64_t article, int64_t original,
                           double similarity)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     int rc;
 
@@ -271,6 +273,7 @@ arc_article_set_duplicate(arc_db_t *db, int64_t article, int64_t original,
 arc_status_t
 arc_article_entity_ids(arc_db_t *db, int64_t article, int64_t **ids, size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_ARTICLE_ENTITY_IDS,
         "SELECT entity_id FROM mention WHERE article_id = ?1 ORDER BY entity_id");
     int64_t *v = NULL;
@@ -353,6 +356,7 @@ arc_status_t
 arc_article_scan_open(arc_db_t *db, int64_t since, int lead_bytes, int by_seq,
                       arc_article_scan_t **out)
 {
+    ARC_NO_SHARDS(db);
     return scan_open(db, since, lead_bytes, by_seq, out);
 }
 

@@ -352,6 +352,7 @@ arc_status_t
 arc_article_mentions(arc_db_t *db, int64_t article, arc_article_mention_t **out,
                      size_t *n_out)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     occ_t *occ = NULL;
     size_t n = 0, names = 0;
@@ -365,6 +366,7 @@ arc_article_mentions(arc_db_t *db, int64_t article, arc_article_mention_t **out,
 
     *out = NULL;
     *n_out = 0;
+    ARC_NO_SHARDS(db);
     st = Arc_db_prepare(db, "SELECT data FROM article_mentions WHERE article_id = ?1");
     if (!st)
         return ARC_E_DB;

@@ -47,7 +47,9 @@ typedef enum {
     ARC_E_BAD_ARG,      /**< a caller passed an invalid argument */
     ARC_E_NOT_FOUND,    /**< the requested record does not exist */
     ARC_E_BAD_QUERY,    /**< a query could not be parsed */
-    ARC_E_INTERNAL      /**< a bug: an invariant did not hold */
+    ARC_E_INTERNAL,     /**< a bug: an invariant did not hold */
+    ARC_E_UNSUPPORTED   /**< the operation is not available on this kind of
+                             handle (e.g. a write on Xapian shards) @since 0.4 */
 } arc_status_t;
 
 #define ARC_TIME_NONE INT64_MIN
@@ -1145,6 +1147,153 @@ arc_status_t arc_capture_refs_open(arc_db_t *db, arc_capture_refs_t **out);
 /** Next reference in *row, or *row = NULL at the end. @since 0.2 */
 arc_status_t arc_capture_refs_next(arc_capture_refs_t *r, const arc_capture_ref_t **row);
 void arc_capture_refs_destroy(arc_capture_refs_t *r);
+
+/* ------------------------------------------------------------------------
+ * Xapian shards (issue 8)
+ *
+ * Past one machine, the archive's search runs on Xapian shards: the SQLite
+ * archive stays the system of record on the indexing machine and
+ * arc_shards_sync() pushes its articles, events, stories and entities to
+ * the shards; arc_shards_open() gives a read-only arc_db_t that answers
+ * the query calls from the shards alone.
+ *
+ * The stub file lists the shards, one a line, in a fixed order (the order
+ * is part of the sharding rule: changing it means a ARC_SHARDS_REBUILD):
+ *     remote :HOST:PORT          a TCP shard served by xapian-tcpsrv
+ *     remote tcp HOST PORT       the same (both spellings are accepted)
+ *     auto PATH                  a local shard directory (relative paths
+ *                                are taken from the stub's directory)
+ *     PATH                       the same
+ * Blank lines and lines starting with '#' are ignored. A later "remote"
+ * field ":HOST:PORT" may also be written "HOST:PORT".
+ *
+ * Sharding rule: an article (with its events) lives in the shard numbered
+ * (12 * year + month - 1) mod N of its publication month (first-seen
+ * month when undated), N the number of shards in stub order; an article
+ * whose month changes moves shard at the next sync. Story documents live
+ * in shard (story id mod N), entity documents in shard (entity id mod N).
+ * Details: docs/internals/shards.md.
+ *
+ * A shards handle supports: arc_search, arc_cursor_next/destroy,
+ * arc_search_count, arc_facets, arc_histogram, arc_story_matches,
+ * arc_timeline_open/next/destroy, arc_entity_find, arc_article_get,
+ * arc_story_get, arc_db_errmsg, arc_db_path (the stub path),
+ * arc_db_unreachable and arc_db_close. Every other call returns
+ * ARC_E_UNSUPPORTED with a message in arc_db_errmsg (functions that cannot
+ * report a status return an empty result).
+ * ------------------------------------------------------------------------ */
+
+/** Flags of arc_shards_open() and arc_shards_sync(). @since 0.4 */
+enum {
+    /** open/search: skip an unreachable shard (recording it, see
+     *  arc_db_unreachable) instead of failing with ARC_E_NET */
+    ARC_SHARDS_ALLOW_PARTIAL = 1 << 0,
+    /** sync: send every document again (clears each shard first) instead
+     *  of only the changes after the shard's last applied one */
+    ARC_SHARDS_REBUILD = 1 << 1
+};
+
+/**
+ * Open the shards listed in a Xapian stub file for searching (read-only).
+ * @param stub    IN  path of the stub file (format above).
+ * @param flags   IN  ARC_SHARDS_ALLOW_PARTIAL or 0.
+ * @param out     OUT the handle (arc_db_close it); NULL on failure.
+ * @param errmsg  OUT on failure a malloc'd message (arc_free) naming the
+ *                    stub or the shard ("127.0.0.1:7001: ..." or the
+ *                    path) and the reason; NULL on success. May be NULL.
+ * @retval ARC_OK, ARC_E_IO (stub unreadable), ARC_E_PARSE (bad stub line,
+ *         with its line number; a stub with no shard), ARC_E_NET (a shard
+ *         cannot be opened and ALLOW_PARTIAL is not set, or no shard at
+ *         all can be opened), ARC_E_CORRUPT (a shard holds documents
+ *         but was never written by arc_shards_sync),
+ *         ARC_E_NOMEM.
+ * @since 0.4
+ */
+arc_status_t arc_shards_open(const char *stub, int flags, arc_db_t **out,
+                             char **errmsg);
+
+/** 1 when @p db is a shards handle from arc_shards_open(), else 0.
+ *  @since 0.4 */
+int arc_db_is_shards(const arc_db_t *db);
+
+/**
+ * The shards skipped because they could not be reached (at open, or
+ * dropped later by a search with ARC_SHARDS_ALLOW_PARTIAL).
+ * @param names OUT (may be NULL) array of shard names ("HOST:PORT" or the
+ *              path), borrowed from db, valid until the next call on db.
+ * @return how many; 0 for a SQLite handle or when every shard answered.
+ *
+ * When a shard dies after the open, a query fails with ARC_E_NET and a
+ * message naming it ("shard 127.0.0.1:7002 is unreachable: ..."); with
+ * ARC_SHARDS_ALLOW_PARTIAL the query drops it, records it here and
+ * answers from the others (callers mark such answers partial).
+ * @since 0.4
+ */
+size_t arc_db_unreachable(const arc_db_t *db, const char *const **names);
+
+/** What one shard did in a sync. Strings owned by the report. */
+typedef struct arc_shard_status {
+    char *name;             /**< "HOST:PORT" or the local path */
+    arc_status_t status;    /**< ARC_OK, or why it failed (ARC_E_NET...) */
+    char *message;          /**< NULL on success, else the reason */
+    int64_t from_seq;       /**< the last change it had applied before
+                                 (-1: unknown, the shard could not be read) */
+    int64_t to_seq;         /**< the last change it has applied now (on
+                                 failure: still from_seq) */
+    int64_t written;        /**< documents added or replaced */
+    int64_t deleted;        /**< documents deleted */
+} arc_shard_status_t;
+
+/** The outcome of arc_shards_sync(). Zero-initialise; release with
+ *  arc_shard_sync_report_clear(). */
+typedef struct arc_shard_sync_report {
+    arc_shard_status_t *shards; /**< one per stub line, in stub order */
+    size_t n_shards;
+    size_t n_failed;            /**< shards whose status is not ARC_OK */
+    int64_t head_seq;           /**< the archive's last change synced to */
+    int64_t articles;           /**< article documents written (all shards) */
+    int64_t events;             /**< event documents written */
+    int64_t stories;            /**< story documents written */
+    int64_t entities;           /**< entity documents written */
+    int64_t deleted;            /**< documents deleted */
+} arc_shard_sync_report_t;
+
+/** Free what a report holds and zero it. NULL is a no-op. @since 0.4 */
+void arc_shard_sync_report_clear(arc_shard_sync_report_t *rep);
+
+/**
+ * Progress of a sync: @p done of @p total changes applied to @p shard
+ * (called every few hundred documents and once at the end of each shard).
+ */
+typedef void (*arc_shard_progress_fn)(void *ud, const char *shard,
+                                      int64_t done, int64_t total);
+
+/**
+ * Bring every shard of the stub up to date with the archive. Each shard
+ * records (Xapian metadata) the archive's change sequence number it has
+ * applied; only later changes are sent, so a shard that was down catches
+ * up without a rebuild. Writable shards are opened through
+ * `xapian-tcpsrv --writable` (remote lines) or directly (local paths,
+ * created when missing); documents are committed in batches. Up to four
+ * shards are synced at once, each by its own thread on its own read-only
+ * connection to the archive; @p progress is called from those threads,
+ * one call at a time.
+ * A shard that fails is reported in @p rep and the others still sync.
+ * @param db       IN  a read-write SQLite handle (not a shards handle), no
+ *                     transaction open.
+ * @param stub     IN  the stub file.
+ * @param flags    IN  ARC_SHARDS_REBUILD or 0.
+ * @param progress IN  may be NULL.
+ * @param rep      OUT (may be NULL) per-shard outcome (clear it after).
+ * @retval ARC_OK, ARC_E_NET (at least one shard failed: see rep and
+ *         arc_db_errmsg), ARC_E_IO/ARC_E_PARSE (stub), ARC_E_READONLY,
+ *         ARC_E_UNSUPPORTED (db is a shards handle), ARC_E_BAD_ARG (a
+ *         transaction is open), ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.4
+ */
+arc_status_t arc_shards_sync(arc_db_t *db, const char *stub, int flags,
+                             arc_shard_progress_fn progress, void *ud,
+                             arc_shard_sync_report_t *rep);
 
 /* ------------------------------------------------------------------------
  * Relevance lists of frequent words (issue 5, docs/ranking.md)

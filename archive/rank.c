@@ -1113,6 +1113,7 @@ build_one(arc_db_t *db, const vocab_entry_t *e, double n_rows, int64_t id_min,
 arc_status_t
 arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep)
 {
+    ARC_NO_SHARDS(db);
     arc_optimize_report_t dummy;
     fts5_tokenizer tk;
     Fts5Tokenizer *tok = NULL;

@@ -47,6 +47,7 @@ report_add(char **buf, size_t *len, const char *line)
 arc_status_t
 arc_db_repair(arc_db_t *db, char **report)
 {
+    ARC_NO_SHARDS(db);
     char *buf = NULL;
     size_t len = 0;
     arc_status_t st;

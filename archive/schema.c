@@ -295,10 +295,83 @@ static const char *const schema_v7[] = {
     NULL
 };
 
+/*
+ * Version 8 (issue 8, X1): the change log that Xapian shards are synced
+ * from (archive/shards_sync.c). Every change to what a shard document
+ * holds appends (kind, id): kind 0 an article (its record, its story, its
+ * mentions, its events, its source's or an entity's name), 1 a story, 2
+ * an entity (name, aliases, merges); 9 is a sync's barrier. `prev` is the
+ * publication month index (12 * year + month - 1, first-seen when undated)
+ * the article had before the change, so a sync deletes it from the shard
+ * it leaves. Each shard stores the last seq it applied, so it catches up
+ * with the rows after it. To stay cheap on import, a change is not logged
+ * again while the newest row of the log already names the same object
+ * (an import logs one row per article, not one per mention or event);
+ * a sync first appends a barrier, so the dedup never hides a change from
+ * a shard. Rows are never rewritten. (IF NOT EXISTS: safe to run again.)
+ */
+#define ARC_CL_MONTH(r) \
+    "(CAST(strftime('%Y', coalesce(" r ".published, " r ".first_seen), 'unixepoch') AS INTEGER) * 12" \
+    " + CAST(strftime('%m', coalesce(" r ".published, " r ".first_seen), 'unixepoch') AS INTEGER) - 1)"
+#define ARC_CL_FRESH(k, e) \
+    " NOT EXISTS (SELECT 1 FROM change_log WHERE seq = (SELECT max(seq) FROM change_log)" \
+    " AND kind = " k " AND id = " e ")"
+static const char *const schema_v8[] = {
+    "CREATE TABLE IF NOT EXISTS change_log("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kind INTEGER NOT NULL,"
+    " id INTEGER NOT NULL,"
+    " prev INTEGER)",
+    "CREATE TRIGGER IF NOT EXISTS article_cl_ai AFTER INSERT ON article BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (0, new.id); END",
+    "CREATE TRIGGER IF NOT EXISTS article_cl_au AFTER UPDATE ON article WHEN"
+    " " ARC_CL_MONTH("old") " IS NOT " ARC_CL_MONTH("new") " OR" ARC_CL_FRESH("0", "new.id")
+    " BEGIN INSERT INTO change_log(kind, id, prev) VALUES (0, new.id, " ARC_CL_MONTH("old") "); END",
+    "CREATE TRIGGER IF NOT EXISTS article_cl_ad AFTER DELETE ON article BEGIN"
+    " INSERT INTO change_log(kind, id, prev) VALUES (0, old.id, " ARC_CL_MONTH("old") "); END",
+    "CREATE TRIGGER IF NOT EXISTS mention_cl_ai AFTER INSERT ON mention WHEN" ARC_CL_FRESH("0", "new.article_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (0, new.article_id); END",
+    "CREATE TRIGGER IF NOT EXISTS mention_cl_au AFTER UPDATE ON mention WHEN" ARC_CL_FRESH("0", "new.article_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (0, new.article_id); END",
+    "CREATE TRIGGER IF NOT EXISTS mention_cl_ad AFTER DELETE ON mention WHEN" ARC_CL_FRESH("0", "old.article_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (0, old.article_id); END",
+    "CREATE TRIGGER IF NOT EXISTS event_cl_ai AFTER INSERT ON event_row WHEN" ARC_CL_FRESH("0", "new.article_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (0, new.article_id); END",
+    "CREATE TRIGGER IF NOT EXISTS event_cl_ad AFTER DELETE ON event_row WHEN" ARC_CL_FRESH("0", "old.article_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (0, old.article_id); END",
+    "CREATE TRIGGER IF NOT EXISTS story_cl_ai AFTER INSERT ON story WHEN" ARC_CL_FRESH("1", "new.id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (1, new.id); END",
+    "CREATE TRIGGER IF NOT EXISTS story_cl_au AFTER UPDATE ON story WHEN" ARC_CL_FRESH("1", "new.id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (1, new.id); END",
+    "CREATE TRIGGER IF NOT EXISTS story_cl_ad AFTER DELETE ON story BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (1, old.id); END",
+    "CREATE TRIGGER IF NOT EXISTS entity_cl_ai AFTER INSERT ON entity BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (2, new.id); END",
+    "CREATE TRIGGER IF NOT EXISTS entity_cl_au AFTER UPDATE ON entity BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (2, new.id);"
+    " INSERT INTO change_log(kind, id) SELECT 0, article_id FROM mention"
+    " WHERE entity_id = new.id AND new.name IS NOT old.name; END",
+    "CREATE TRIGGER IF NOT EXISTS entity_cl_ad AFTER DELETE ON entity BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (2, old.id); END",
+    "CREATE TRIGGER IF NOT EXISTS alias_cl_ai AFTER INSERT ON entity_alias WHEN" ARC_CL_FRESH("2", "new.entity_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (2, new.entity_id); END",
+    "CREATE TRIGGER IF NOT EXISTS alias_cl_ad AFTER DELETE ON entity_alias WHEN" ARC_CL_FRESH("2", "old.entity_id")
+    " BEGIN INSERT INTO change_log(kind, id) VALUES (2, old.entity_id); END",
+    "CREATE TRIGGER IF NOT EXISTS redirect_cl_ai AFTER INSERT ON entity_redirect BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (2, new.from_id), (2, new.to_id); END",
+    "CREATE TRIGGER IF NOT EXISTS redirect_cl_au AFTER UPDATE ON entity_redirect BEGIN"
+    " INSERT INTO change_log(kind, id) VALUES (2, new.from_id), (2, new.to_id), (2, old.to_id); END",
+    "CREATE TRIGGER IF NOT EXISTS source_cl_au AFTER UPDATE OF name, site ON source BEGIN"
+    " INSERT INTO change_log(kind, id) SELECT 0, id FROM article WHERE source_id = new.id; END",
+    NULL
+};
+#undef ARC_CL_MONTH
+#undef ARC_CL_FRESH
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
-                                                 schema_v7 };
+                                                 schema_v7, schema_v8 };
 
 int
 arc_schema_version(void)

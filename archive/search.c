@@ -344,6 +344,8 @@ done:
 arc_status_t
 arc_entity_find(arc_db_t *db, int kind, const char *name, arc_entity_ref_t *out)
 {
+    if (db->xap)
+        return Arc_xap_entity_find(db, kind, name, out);
     idset_t ids;
     sqlite3_stmt *st;
     arc_status_t s;
@@ -923,6 +925,10 @@ names_add(namelist_t *l, const char *s)
 void
 arc_cursor_destroy(arc_cursor_t *c)
 {
+    if (c && c->db && c->db->xap) {   /* a cursor of xapian.cc */
+        Arc_xap_cursor_destroy(c);
+        return;
+    }
     if (!c)
         return;
     sqlite3_finalize(c->st);
@@ -984,6 +990,8 @@ step_row(arc_cursor_t *c)
 arc_status_t
 arc_cursor_next(arc_cursor_t *c, const arc_hit_t **out)
 {
+    if (c->db && c->db->xap)   /* a cursor of xapian.cc */
+        return Arc_xap_cursor_next(c, out);
     int rc;
     arc_hit_t *h = &c->hit;
 
@@ -1401,6 +1409,8 @@ arc_status_t
 arc_search(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
            arc_cursor_t **out)
 {
+    if (db->xap)
+        return Arc_xap_search(db, q, opts, out);
     arc_cursor_t *c = NULL;
     qbuild_t qb;
     arc_status_t s;
@@ -1463,6 +1473,8 @@ arc_status_t
 arc_search_count(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
                  int64_t *count)
 {
+    if (db->xap)
+        return Arc_xap_search_count(db, q, opts, count);
     cquery_t cq;
     qbuild_t qb;
     sqlite3_stmt *st;
@@ -1516,6 +1528,7 @@ Arc_search_prepare_ids(arc_db_t *db, const arc_query_t *q, const arc_search_opts
 arc_status_t
 arc_story_articles(arc_db_t *db, int64_t story, arc_cursor_t **out)
 {
+    ARC_NO_SHARDS(db);
     arc_cursor_t *c;
     arc_status_t s;
 
@@ -1549,6 +1562,8 @@ arc_status_t
 arc_timeline_open(arc_db_t *db, const arc_query_t *q, int64_t story,
                   const arc_search_opts_t *o, arc_timeline_t **out)
 {
+    if (db->xap)
+        return Arc_xap_timeline_open(db, q, story, o, out);
     arc_timeline_t *t = calloc(1, sizeof *t);
     qbuild_t qb;
     range_t r;
@@ -1653,12 +1668,18 @@ Arc_timeline_step(arc_db_t *db, sqlite3_stmt **st, arc_timeline_entry_t *e,
 arc_status_t
 arc_timeline_next(arc_timeline_t *t, const arc_timeline_entry_t **out)
 {
+    if (t->db && t->db->xap)   /* a timeline of xapian.cc */
+        return Arc_xap_timeline_next(t, out);
     return Arc_timeline_step(t->db, &t->st, &t->e, out);
 }
 
 void
 arc_timeline_destroy(arc_timeline_t *t)
 {
+    if (t && t->db && t->db->xap) {   /* a timeline of xapian.cc */
+        Arc_xap_timeline_destroy(t);
+        return;
+    }
     if (!t)
         return;
     sqlite3_finalize(t->st);

@@ -88,6 +88,7 @@ arc_status_t
 arc_feed_add(arc_db_t *db, const char *url, const char *name, int64_t *id,
              int *existed)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     char *canon = NULL, *dflt = NULL;
     char site[256];
@@ -193,6 +194,7 @@ arc_feed_add(arc_db_t *db, const char *url, const char *name, int64_t *id,
 arc_status_t
 arc_feed_remove(arc_db_t *db, const char *key, char **removed_url)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     int64_t sid, uses;
     char *url;
@@ -297,6 +299,7 @@ list_feeds(arc_db_t *db, sqlite3_stmt *st, arc_feed_t **out, size_t *n)
 arc_status_t
 arc_feed_list(arc_db_t *db, arc_feed_t **out, size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
 
     *out = NULL;
@@ -310,6 +313,7 @@ arc_feed_list(arc_db_t *db, arc_feed_t **out, size_t *n)
 arc_status_t
 arc_feed_list_due(arc_db_t *db, int64_t now, arc_feed_t **out, size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
 
     *out = NULL;
@@ -397,6 +401,7 @@ adopt_title(arc_db_t *db, int64_t id, const char *url, const char *name,
 arc_status_t
 arc_feed_record(arc_db_t *db, int64_t id, const arc_fetch_result_t *r)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     int errors;
     char *url, *name;
@@ -458,6 +463,7 @@ arc_status_t
 arc_robots_get(arc_db_t *db, const char *origin, char **body, int *status,
                int64_t *fetched)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     int rc;
 
@@ -492,6 +498,7 @@ arc_status_t
 arc_robots_put(arc_db_t *db, const char *origin, const char *body, int status,
                int64_t fetched)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     arc_status_t s;
 
@@ -515,6 +522,7 @@ arc_robots_put(arc_db_t *db, const char *origin, const char *body, int status,
 arc_status_t
 arc_capture_add(arc_db_t *db, const arc_capture_t *c, int64_t *id)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     arc_status_t s;
 
@@ -546,6 +554,7 @@ arc_capture_add(arc_db_t *db, const arc_capture_t *c, int64_t *id)
 arc_status_t
 arc_capture_latest(arc_db_t *db, const char *uri, arc_capture_t **out)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     arc_capture_t *c;
     int rc;
@@ -601,6 +610,7 @@ arc_status_t
 arc_article_set_capture(arc_db_t *db, const char *url, const char *ref,
                         int overwrite, int64_t *id)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     char *canon = NULL;
     int64_t aid = 0;

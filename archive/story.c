@@ -85,6 +85,7 @@ writable(arc_db_t *db)
 arc_status_t
 arc_article_story(arc_db_t *db, int64_t article, int64_t *story)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_STORY_OF,
                                      "SELECT story_id FROM article WHERE id = ?1");
     int rc;
@@ -107,6 +108,7 @@ arc_article_story(arc_db_t *db, int64_t article, int64_t *story)
 arc_status_t
 arc_story_assign(arc_db_t *db, int64_t article, int64_t story, int64_t *story_out)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     int64_t old = 0;
     arc_status_t s;
@@ -152,6 +154,7 @@ arc_story_assign(arc_db_t *db, int64_t article, int64_t story, int64_t *story_ou
 arc_status_t
 arc_story_set_title(arc_db_t *db, int64_t story, const char *title)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st;
     arc_status_t s;
     int rc;
@@ -206,6 +209,7 @@ story_size(arc_db_t *db, int64_t story, int64_t *n)
 arc_status_t
 arc_story_merge(arc_db_t *db, int64_t into, int64_t from)
 {
+    ARC_NO_SHARDS(db);
     arc_status_t s;
     int64_t n_into, n_from;
 
@@ -230,6 +234,7 @@ arc_story_merge(arc_db_t *db, int64_t into, int64_t from)
 arc_status_t
 arc_story_reset_all(arc_db_t *db)
 {
+    ARC_NO_SHARDS(db);
     static const char *const sql[] = {
         "UPDATE article SET story_id = NULL WHERE story_id IS NOT NULL",
         "DELETE FROM story",
@@ -250,6 +255,7 @@ arc_story_reset_all(arc_db_t *db)
 arc_status_t
 arc_story_article_ids(arc_db_t *db, int64_t story, int64_t **ids, size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_prepare(db, "SELECT id FROM article WHERE story_id = ?1 ORDER BY id");
     int64_t *v = NULL;
     size_t len = 0, cap = 0;
@@ -299,6 +305,7 @@ arc_status_t
 arc_story_members(arc_db_t *db, int64_t story, int want_text,
                   arc_story_member_t **out, size_t *n)
 {
+    ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_prepare(db,
         "SELECT a.id, a.url, s.name, a.title, a.published, d.original_id,"
         " CASE WHEN ?2 THEN a.body END, CASE WHEN ?2 THEN f.sentences END"
@@ -355,6 +362,8 @@ arc_story_members(arc_db_t *db, int64_t story, int want_text,
 arc_status_t
 arc_story_get(arc_db_t *db, int64_t id, arc_story_t **out)
 {
+    if (db->xap)
+        return Arc_xap_story_get(db, id, out);
     sqlite3_stmt *st = Arc_db_prepare(db,
         "SELECT id, title, first_date, last_date, updated, article_count"
         " FROM story WHERE id = ?1 AND article_count > 0");

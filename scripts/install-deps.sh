@@ -4,8 +4,8 @@
 # what to do when neither works. Usage: scripts/install-deps.sh [--test]
 set -eu
 
-packages="cmake make gcc pkg-config libsqlite3-dev libxml2-dev libcjson-dev
-libcurl4-openssl-dev zlib1g-dev"
+packages="cmake make gcc g++ pkg-config libsqlite3-dev libxml2-dev libcjson-dev
+libcurl4-openssl-dev zlib1g-dev libxapian-dev xapian-tools"
 if [ "${1:-}" = "--test" ]; then
     packages="$packages libcmocka-dev python3 valgrind time"
 fi
