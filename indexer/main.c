@@ -14,6 +14,7 @@
 #include "check_captures.h"
 #include "cli.h"
 #include "cmd_entity.h"
+#include "cmd_shards.h"
 #include "cmd_story.h"
 #include "feed.h"
 #include "import.h"
@@ -63,6 +64,19 @@ static const char usage_text[] =
 "  optimize [--min-df N]  precompute the relevance order of frequent words\n"
 "                         (in N articles or more, default 2000) so one-word\n"
 "                         searches read it; run after large imports\n"
+"  sync-shards [--shards FILE] [--rebuild]\n"
+"                         bring the Xapian shards listed in the stub FILE\n"
+"                         (default $NEWSARCHIVE_SHARDS) up to date with the\n"
+"                         archive: each shard records the last change it\n"
+"                         applied and gets only the later ones, so a shard\n"
+"                         that was down catches up; --rebuild clears every\n"
+"                         shard and sends everything again (after editing\n"
+"                         the stub's list of shards). Progress on a\n"
+"                         terminal, then one line per shard: documents\n"
+"                         written and deleted and the change it is now at,\n"
+"                         or why it failed; exit 4 when some shard failed\n"
+"                         (the others synced), 3 when none could be\n"
+"                         synced\n"
 "\n"
 "Global options:\n"
 "  --archive DIR   the archive directory (default: $NEWSARCHIVE_DIR, else\n"
@@ -77,6 +91,9 @@ static const char usage_text[] =
 "  --batch N       articles per transaction (default 500)\n"
 "  --log-commits   after each committed batch print the running counts\n"
 "                  (\"committed: N new, ...\"): what is stored for certain\n"
+"  --shards FILE   after the import, sync the Xapian shards of this stub\n"
+"                  file (default $NEWSARCHIVE_SHARDS; as sync-shards, exit\n"
+"                  4 when a shard failed: it catches up at the next sync)\n"
 "\n"
 "fetch options:\n"
 "  --jobs N        transfers at once (default 4; one per host at a time)\n"
@@ -101,8 +118,17 @@ static const char usage_text[] =
 "Every import prints how many articles were new, updated, duplicate and\n"
 "failed; problems are reported on stderr naming the file and the item.\n"
 "\n"
+"Xapian shards (sync-shards, import --shards): the stub FILE lists the\n"
+"shards, one a line, in a fixed order: 'remote tcp HOST PORT' (or\n"
+"'remote :HOST:PORT') for a shard served by 'xapian-tcpsrv --writable\n"
+"--port PORT DIR', 'auto DIR' or a bare DIR for a local shard directory\n"
+"(relative to the stub's directory; created when missing); '#' starts a\n"
+"comment. Articles go to a shard by publication month. newsquery --shards\n"
+"FILE searches the same file. The archive stays the system of record.\n"
+"\n"
 "Exit status: 0 success; 2 usage error; 3 the archive cannot be opened or\n"
-"is damaged; 4 some inputs failed (the rest were stored).\n";
+"is damaged; 4 some inputs failed (the rest were stored), or some shards\n"
+"could not be synced (the others were).\n";
 
 void
 idx_cli_usage_error(const char *fmt, const char *arg)
@@ -172,8 +198,10 @@ cmd_import(const globals_t *g, int argc, char **argv)
         { "no-cluster", no_argument, NULL, 'C' },
         { "batch", required_argument, NULL, 'b' },
         { "log-commits", no_argument, NULL, 'L' },
+        { "shards", required_argument, NULL, 'S' },
         { NULL, 0, NULL, 0 }
     };
+    const char *shards = NULL;   /* issue 8: sync these shards afterwards */
     idx_import_t im;
     arc_db_t *db;
     int c, enrich = 1, cluster = 1, batch = 500, rc = 0, log_commits = 0;
@@ -186,6 +214,7 @@ cmd_import(const globals_t *g, int argc, char **argv)
         case 'E': enrich = 0; break;
         case 'C': cluster = 0; break;
         case 'L': log_commits = 1; break;
+        case 'S': shards = optarg; break;
         case 'b':
             batch = atoi(optarg);
             if (batch < 1 || batch > 1000000)
@@ -222,6 +251,13 @@ cmd_import(const globals_t *g, int argc, char **argv)
         rc = EXIT_ARCHIVE;
     else if (im.counts.failed || im.counts.files_failed)
         rc = EXIT_PARTIAL;
+    /* issue 8: the new documents reach their Xapian shards; a shard that
+     * fails is named and catches up at the next sync (exit 4: stored) */
+    if (!im.fatal && (shards = idx_shards_stub(shards)) != NULL) {
+        int src = idx_shards_sync(g, db, shards, 0, stderr);
+        if (src && rc == 0)
+            rc = src == EXIT_USAGE ? EXIT_USAGE : EXIT_PARTIAL;
+    }
     arc_db_close(db);
     return rc;
 }
@@ -398,6 +434,8 @@ main(int argc, char **argv)
         return idx_cmd_rebuild(&g, argc, argv);
     if (strcmp(cmd, "optimize") == 0)             /* issue 5 */
         return idx_cmd_optimize(&g, argc, argv);
+    if (strcmp(cmd, "sync-shards") == 0)          /* issue 8 */
+        return idx_cmd_sync_shards(&g, argc, argv);
     else if (strcmp(cmd, "feed") == 0)
         return idx_cmd_feed(&g, argc, argv);
     else if (strcmp(cmd, "fetch") == 0)

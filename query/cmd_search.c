@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "common.h"
 
 static const char *const search_csv_fields[] = {
@@ -113,9 +114,19 @@ qry_cmd_search(const qry_opts_t *o)
         if (st) {
             rc = qry_fail(db, st);
         } else if (o->format == QRY_FORMAT_JSON || o->format == QRY_FORMAT_JSONL) {
-            printf("{\"count\":%lld}\n", (long long)count);
+            /* {"count":N}, with --allow-partial also "partial" and
+             * "unreachable_shards" (issue 8) */
+            cJSON *r = cJSON_CreateObject();
+            char *txt;
+            cJSON_AddNumberToObject(r, "count", (double)count);
+            qry_backend_status_into(r);
+            txt = cJSON_PrintUnformatted(r);
+            printf("%s\n", txt ? txt : "{}");
+            cJSON_free(txt);
+            cJSON_Delete(r);
         } else {
             printf("%lld\n", (long long)count);
+            qry_backend_status_into(NULL);   /* warns when partial */
         }
         if (!rc && o->fail_empty && count == 0)
             rc = EXIT_EMPTY;

@@ -4,17 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "common.h"
 
 arc_db_t *
 qry_open(const qry_opts_t *o)
 {
-    char *dir = arc_dir_resolve(o->archive, getenv("NEWSARCHIVE_DIR"),
-                                getenv("XDG_DATA_HOME"), getenv("HOME"));
-    char *err = NULL;
+    char *dir, *err = NULL;
     arc_db_t *db = NULL;
     arc_status_t st;
 
+    if (qry_backend_is_xapian(o)) {   /* issue 8: the Xapian shards */
+        db = qry_backend_open_shards(o);
+        qry_backend_track(db, o);
+        return db;
+    }
+    dir = arc_dir_resolve(o->archive, getenv("NEWSARCHIVE_DIR"),
+                          getenv("XDG_DATA_HOME"), getenv("HOME"));
     if (!dir) {
         fprintf(stderr, "newsquery: no archive directory: use --archive DIR or set NEWSARCHIVE_DIR\n");
         exit(EXIT_USAGE);
@@ -27,6 +33,7 @@ qry_open(const qry_opts_t *o)
         exit(EXIT_ARCHIVE);
     }
     free(dir);
+    qry_backend_track(db, o);
     return db;
 }
 
@@ -65,6 +72,10 @@ qry_parse(const qry_opts_t *o)
 int
 qry_fail(arc_db_t *db, arc_status_t st)
 {
+    int rc = qry_backend_fail(db, st);   /* not answerable by the shards: 2 */
+
+    if (rc >= 0)
+        return rc;
     fprintf(stderr, "newsquery: %s\n", db ? arc_db_errmsg(db) : arc_status_string(st));
     if (st == ARC_E_BAD_QUERY || st == ARC_E_BAD_ARG)
         return EXIT_USAGE;

@@ -41,7 +41,15 @@ typedef struct qry_opts {
     const char *fields_arg;   /* export --fields a,b,c */
     int with_body;            /* export --with-body */
     int exact_rank;           /* search --exact-rank: score every match */
+    /* Xapian shards (issue 8, query/backend.h) */
+    int backend;              /* QRY_BACKEND_*: --backend, or AUTO */
+    const char *shards;       /* --shards FILE (a Xapian stub file) */
+    int allow_partial;        /* --allow-partial: answer without a down shard */
+    const char *command;      /* the command name, for messages */
 } qry_opts_t;
+
+/* --backend (issue 8): AUTO = xapian when a stub file is given, else sqlite */
+enum { QRY_BACKEND_AUTO = 0, QRY_BACKEND_SQLITE, QRY_BACKEND_XAPIAN };
 
 /* Open the archive read-only or exit 3 with the reason. */
 arc_db_t *qry_open(const qry_opts_t *o);

@@ -12,7 +12,7 @@
 #include "common.h"
 
 static const char usage_text[] =
-"Usage: newsquery [--archive DIR] COMMAND [OPTIONS] [ARGS]\n"
+"Usage: newsquery [--archive DIR | --shards FILE] COMMAND [OPTIONS] [ARGS]\n"
 "\n"
 "Search a news archive made by newsindex. The archive is opened read-only,\n"
 "so queries run while newsindex is writing.\n"
@@ -71,12 +71,34 @@ static const char usage_text[] =
 "  --fail-empty        exit 1 when nothing matched\n"
 "  -h, --help          this text;  --version  the version\n"
 "\n"
+"Backends (README, \"Scaling out\"):\n"
+"  --backend sqlite|xapian  where to search: the SQLite archive (default)\n"
+"                      or Xapian shards kept up to date from it by\n"
+"                      'newsindex sync-shards'\n"
+"  --shards FILE       the Xapian stub file listing the shards, one a line\n"
+"                      ('remote tcp HOST PORT' for xapian-tcpsrv, or a local\n"
+"                      directory); implies --backend xapian. Default:\n"
+"                      $NEWSARCHIVE_SHARDS (which also makes xapian the\n"
+"                      default backend)\n"
+"  --allow-partial     xapian: when a shard cannot be reached, answer from\n"
+"                      the others, warn on stderr naming it, and mark the\n"
+"                      answer: JSON becomes {\"results\": [...], \"partial\":\n"
+"                      true|false, \"unreachable_shards\": [...]}, JSON Lines\n"
+"                      ends with a line {\"partial\": ..., ...}, single\n"
+"                      objects get both keys (docs/output-schema.md).\n"
+"                      Without it an unreachable shard is an error (exit 3).\n"
+"  On the shards, search, export, entities, histogram, stories and\n"
+"  timeline (QUERY or --story) answer as on SQLite: same JSON, same\n"
+"  matches and counts (the relevance order may differ). show, story and\n"
+"  timeline --entity need the SQLite archive: exit 2, saying so.\n"
+"\n"
 "JSON shapes are documented in docs/output-schema.md. In JSON, matched\n"
 "words in snippets are marked <mark>...</mark>.\n"
 "\n"
 "Exit status: 0 success; 1 nothing matched (only with --fail-empty, or\n"
 "show/story of an unknown ID); 2 usage or query error; 3 the archive cannot\n"
-"be opened or is damaged.\n";
+"be opened or is damaged, or a shard cannot be reached (without\n"
+"--allow-partial).\n";
 
 static void
 usage_error(const char *fmt, const char *arg)
@@ -149,7 +171,8 @@ main(int argc, char **argv)
            O_FAIL_EMPTY, O_STORY, O_COUNT, O_ARCHIVE, O_VERSION,
            O_ENTITY, O_MAX_PER_DAY,
            O_COLLAPSE, O_VERSIONS, O_KIND, O_WITH, O_BY, O_FIELDS, O_WITH_BODY,
-           O_EXACT_RANK };
+           O_EXACT_RANK,
+           O_BACKEND, O_SHARDS, O_ALLOW_PARTIAL /* issue 8 */ };
     static const struct option opts[] = {
         { "archive", required_argument, NULL, O_ARCHIVE },
         { "since", required_argument, NULL, O_SINCE },
@@ -172,6 +195,9 @@ main(int argc, char **argv)
         { "fields", required_argument, NULL, O_FIELDS },
         { "with-body", no_argument, NULL, O_WITH_BODY },
         { "exact-rank", no_argument, NULL, O_EXACT_RANK },
+        { "backend", required_argument, NULL, O_BACKEND },
+        { "shards", required_argument, NULL, O_SHARDS },
+        { "allow-partial", no_argument, NULL, O_ALLOW_PARTIAL },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 }
@@ -253,6 +279,17 @@ main(int argc, char **argv)
         case O_FIELDS: o.fields_arg = optarg; break;
         case O_WITH_BODY: o.with_body = 1; break;
         case O_EXACT_RANK: o.exact_rank = 1; break;
+        case O_BACKEND:        /* issue 8 */
+            if (strcmp(optarg, "sqlite") == 0) o.backend = QRY_BACKEND_SQLITE;
+            else if (strcmp(optarg, "xapian") == 0) o.backend = QRY_BACKEND_XAPIAN;
+            else usage_error("--backend wants sqlite or xapian, not '%s'", optarg);
+            break;
+        case O_SHARDS:
+            if (!*optarg)
+                usage_error("%s", "--shards wants the path of a shards stub file");
+            o.shards = optarg;
+            break;
+        case O_ALLOW_PARTIAL: o.allow_partial = 1; break;
         case 'h': fputs(usage_text, stdout); free(rest); return 0;
         case O_VERSION: printf("newsquery %s\n", ARC_VERSION); free(rest); return 0;
         default:
@@ -261,6 +298,8 @@ main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (o.backend == QRY_BACKEND_SQLITE && o.shards)
+        usage_error("%s", "--shards reads Xapian shards: it cannot go with --backend sqlite");
     if (o.since && o.until && o.since >= o.until)
         usage_error("--since %s is not before --until", o.since_arg);
     if (nrest == 0) {
@@ -269,6 +308,7 @@ main(int argc, char **argv)
         return EXIT_USAGE;
     }
     cmd = rest[0];
+    o.command = cmd;
     if (o.format != QRY_FORMAT_TEXT)
         o.color = 0;
     if (strcmp(cmd, "search") == 0 || strcmp(cmd, "timeline") == 0) {

@@ -15,7 +15,16 @@ struct qry_printer {
     long count;
     int single;
     int no_flush;      /* JSON Lines: do not flush every record */
+    qry_status_fn status;  /* status of the answer (issue 8), or NULL */
 };
+
+static qry_status_fn status_fn;
+
+void
+qry_printer_set_status_fn(qry_status_fn fn)
+{
+    status_fn = fn;
+}
 
 int
 qry_format_parse(const char *s, qry_format_t *out)
@@ -41,6 +50,7 @@ qry_printer_create(qry_format_t fmt, FILE *out, const char *const *csv_fields,
     p->csv_fields = csv_fields;
     p->text = text;
     p->text_ctx = text_ctx;
+    p->status = status_fn;
     return p;
 }
 
@@ -120,7 +130,7 @@ qry_printer_record(qry_printer_t *p, cJSON *rec)
         break;
     case QRY_FORMAT_JSON:
         txt = cJSON_PrintUnformatted(rec);
-        fputs(p->count ? ",\n" : "[", p->out);
+        fputs(p->count ? ",\n" : p->status ? "{\"results\":[" : "[", p->out);
         if (txt)
             fputs(txt, p->out);
         cJSON_free(txt);
@@ -164,6 +174,18 @@ qry_printer_single(qry_printer_t *p, cJSON *rec)
     if (!rec)
         return;
     p->single = 1;
+    if (p->status) {
+        cJSON *st = p->status(), *e;
+        /* the status members join the object (JSON) or are only computed */
+        while (st && (e = st->child) != NULL) {
+            cJSON_DetachItemViaPointer(st, e);
+            if (p->fmt == QRY_FORMAT_JSON || p->fmt == QRY_FORMAT_JSONL)
+                cJSON_AddItemToObject(rec, e->string, cJSON_Duplicate(e, 1));
+            cJSON_Delete(e);
+        }
+        cJSON_Delete(st);
+        p->status = NULL;
+    }
     if (p->fmt == QRY_FORMAT_JSON || p->fmt == QRY_FORMAT_JSONL) {
         txt = p->fmt == QRY_FORMAT_JSON ? cJSON_Print(rec) : cJSON_PrintUnformatted(rec);
         if (txt) {
@@ -192,7 +214,22 @@ qry_printer_finish(qry_printer_t *p)
 
     if (!p)
         return 0;
-    if (p->fmt == QRY_FORMAT_JSON && !p->single)
+    if (p->status && !p->single) {
+        /* issue 8: the status of the answer after its records */
+        cJSON *st = p->status();
+        char *txt = st ? cJSON_PrintUnformatted(st) : NULL;
+        if (p->fmt == QRY_FORMAT_JSON) {
+            fputs(p->count ? "]" : "{\"results\":[]", p->out);
+            if (txt && txt[0] == '{' && txt[1] != '}')
+                fprintf(p->out, ",%s\n", txt + 1);
+            else
+                fputs("}\n", p->out);
+        } else if (p->fmt == QRY_FORMAT_JSONL && txt) {
+            fprintf(p->out, "%s\n", txt);
+        }
+        cJSON_free(txt);
+        cJSON_Delete(st);
+    } else if (p->fmt == QRY_FORMAT_JSON && !p->single)
         fputs(p->count ? "]\n" : "[]\n", p->out);
     fflush(p->out);
     n = p->count;

@@ -51,6 +51,19 @@ void qry_printer_single(qry_printer_t *p, cJSON *record);
  * write in large blocks. */
 void qry_printer_set_flush(qry_printer_t *p, int each_record);
 
+/*
+ * The status of the whole answer (newsquery --allow-partial, issue 8): a
+ * function returning a new object (the printer deletes it) whose members
+ * describe the answer, e.g. {"partial": true, "unreachable_shards": [...]}.
+ * Process-wide, for the printers created after the call; NULL (the
+ * default) for none. When set: JSON wraps the records as
+ * {"results": [records...], <members>}; JSON Lines ends with one line
+ * holding the status object; a single object (show, story) gets the
+ * members added; text and CSV only call it (it may warn on stderr).
+ */
+typedef cJSON *(*qry_status_fn)(void);
+void qry_printer_set_status_fn(qry_status_fn fn);
+
 /* Finish the output (closing bracket for JSON) and free the printer.
  * Returns the number of records written. */
 long qry_printer_finish(qry_printer_t *p);

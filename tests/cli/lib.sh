@@ -1,6 +1,9 @@
 # lib.sh - shared helpers for the CLI tests (sourced).
 # Environment from ctest: NEWSINDEX, NEWSQUERY, CHECKJSON, SRCDIR, TEST_TMPDIR.
 set -u
+# a developer's own settings must not reach the tests (an import would sync
+# to their real shards, a query would switch backend)
+unset NEWSARCHIVE_SHARDS NEWSARCHIVE_DIR
 : "${NEWSINDEX:?}" "${NEWSQUERY:?}" "${CHECKJSON:?}" "${SRCDIR:?}"
 name=$(basename "$0" .sh)
 T="${TEST_TMPDIR:-/tmp}/$name.$$"
