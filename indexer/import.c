@@ -322,7 +322,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
         text = it->body && *it->body ? it->body : it->summary;
         if (im->enrich) {
             if (pre) {
-                st = idx_enrich_store(im->db, id, pre);
+                st = idx_enrich_store_new(im->db, id, pre, res == ARC_PUT_NEW);
             } else {
                 st = idx_enrich_article(im->db, id, it->title, text, it->published);
             }
