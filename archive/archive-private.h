@@ -141,7 +141,19 @@ int *Arc_spans_decode(const char *s, size_t *n);
  * varint blob (as written now) or as that text (older archives). */
 int *Arc_spans_column(sqlite3_stmt *st, int col, size_t *n);
 
+/* ==== Interface to code in facets.c (histogram buckets) ==== */
+
+/* Days since 1970-01-01 of the bucket holding day d (weeks start on
+ * Monday), and the first day of the bucket after the one starting on day
+ * start; shared by the SQLite and the shard histograms. */
+int64_t Arc_bucket_start(int64_t d, arc_bucket_t by);
+int64_t Arc_bucket_next(int64_t start, arc_bucket_t by);
+
 /* ==== Interface to code in search.c (timelines) ==== */
+
+/* Levenshtein distance of a and b (ASCII case folded), capped at cap + 1:
+ * how unknown entity names find their suggestions (search.c, xapian.cc). */
+int Arc_edit_distance(const char *a, const char *b, int cap);
 
 /* Step a timeline statement (columns: date, granularity, text,
  * from_published, article, source, url, title, start, end, story) into

@@ -123,9 +123,9 @@ done:
 
 /* ---- histogram ---- */
 
-/* Days since 1970-01-01 of the bucket holding day d. */
-static int64_t
-bucket_start(int64_t d, arc_bucket_t by)
+/* Days since 1970-01-01 of the bucket holding day d (archive-private.h). */
+int64_t
+Arc_bucket_start(int64_t d, arc_bucket_t by)
 {
     int y, m, dd;
 
@@ -144,8 +144,9 @@ bucket_start(int64_t d, arc_bucket_t by)
     }
 }
 
-static int64_t
-bucket_next(int64_t start, arc_bucket_t by)
+/* The first day of the bucket after the one starting on day start. */
+int64_t
+Arc_bucket_next(int64_t start, arc_bucket_t by)
 {
     int y, m, dd;
 
@@ -238,9 +239,9 @@ arc_histogram(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
         ;
     if (lo == hi)
         goto done;
-    for (int64_t start = bucket_start(dc.first + (int64_t)lo, by);
-         start < dc.first + (int64_t)hi; start = bucket_next(start, by)) {
-        int64_t end = bucket_next(start, by), c = 0;
+    for (int64_t start = Arc_bucket_start(dc.first + (int64_t)lo, by);
+         start < dc.first + (int64_t)hi; start = Arc_bucket_next(start, by)) {
+        int64_t end = Arc_bucket_next(start, by), c = 0;
         for (int64_t d = start; d < end; d++)
             if (d >= dc.first && d < dc.first + (int64_t)dc.n)
                 c += dc.v[d - dc.first];

@@ -125,9 +125,10 @@ qbuild_prepare(arc_db_t *db, qbuild_t *q, arc_status_t *st)
 
 static const char *const kind_names[] = { "person", "place", "org" };
 
-/* Levenshtein distance of a and b (ASCII case folded), capped at cap+1. */
-static int
-edit_distance(const char *a, const char *b, int cap)
+/* Levenshtein distance of a and b (ASCII case folded), capped at cap+1
+ * (archive-private.h; the shard backend suggests names with it too). */
+int
+Arc_edit_distance(const char *a, const char *b, int cap)
 {
     size_t la = strlen(a), lb = strlen(b);
     int row[65], best;
@@ -192,7 +193,7 @@ entity_unknown(arc_db_t *db, int kind, const char *name, int column)
                 continue;
             if (nlen >= 2 && strncasecmp(al, name, nlen) == 0)
                 d = 0;               /* the name is a prefix: best */
-            else if ((d = edit_distance(name, al, cap)) > cap)
+            else if ((d = Arc_edit_distance(name, al, cap)) > cap)
                 continue;
             else
                 d += 1;

@@ -341,44 +341,6 @@ entity_ids(Xapian::Database &d, int kind, const char *name)
     return vector<int64_t>(ids.begin(), ids.end());
 }
 
-/* Levenshtein distance (ASCII case folded), capped at cap + 1; the same
- * measure as search.c's suggestions. */
-int
-edit_distance(const string &a, const string &b, int cap)
-{
-    size_t la = a.size(), lb = b.size();
-    int row[65], best;
-
-    if (la > 64 || lb > 64)
-        return cap + 1;
-    if ((la > lb ? la - lb : lb - la) > (size_t)cap)
-        return cap + 1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        best = row[0];
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int ca = a[i - 1] >= 'A' && a[i - 1] <= 'Z' ? a[i - 1] + 32 : a[i - 1];
-            int cb = b[j - 1] >= 'A' && b[j - 1] <= 'Z' ? b[j - 1] + 32 : b[j - 1];
-            int v = diag + (ca != cb);
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            if (up + 1 < v)
-                v = up + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best)
-                best = v;
-        }
-        if (best > cap)
-            return cap + 1;
-    }
-    return row[lb];
-}
-
 /* Record "unknown KIND 'NAME'; did you mean ...?" like search.c does
  * (same distance, same ranking, same text) and return the status. The
  * candidates are the alias terms (one round trip per shard); only the
@@ -402,7 +364,7 @@ entity_unknown(arc_db_t *db, int kind, const char *name, int column)
             int dist;
             if (nlen >= 2 && strncasecmp(al.c_str(), name, nlen) == 0)
                 dist = 0;
-            else if ((dist = edit_distance(name, al, cap)) > cap)
+            else if ((dist = Arc_edit_distance(name, al.c_str(), cap)) > cap)
                 continue;
             else
                 dist += 1;
@@ -1155,46 +1117,6 @@ Arc_xap_facets(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts
     });
 }
 
-}  // extern "C"
-
-namespace {
-
-int64_t
-bucket_start(int64_t d, arc_bucket_t by)
-{
-    int y, m, dd;
-    switch (by) {
-    case ARC_BUCKET_WEEK:
-        return d - (((d + 3) % 7 + 7) % 7);
-    case ARC_BUCKET_MONTH:
-        arc_civil_from_days(d, &y, &m, &dd);
-        return arc_days_from_civil(y, m, 1);
-    case ARC_BUCKET_DAY:
-    default:
-        return d;
-    }
-}
-
-int64_t
-bucket_next(int64_t start, arc_bucket_t by)
-{
-    int y, m, dd;
-    switch (by) {
-    case ARC_BUCKET_WEEK:
-        return start + 7;
-    case ARC_BUCKET_MONTH:
-        arc_civil_from_days(start, &y, &m, &dd);
-        return m == 12 ? arc_days_from_civil(y + 1, 1, 1) : arc_days_from_civil(y, m + 1, 1);
-    case ARC_BUCKET_DAY:
-    default:
-        return start + 1;
-    }
-}
-
-}  // namespace
-
-extern "C" {
-
 arc_status_t
 Arc_xap_histogram(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
                   arc_bucket_t by, arc_hist_bucket_t **out, size_t *n)
@@ -1213,8 +1135,8 @@ Arc_xap_histogram(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *o
             return ARC_OK;
         int64_t first = per_day.begin()->first, last = per_day.rbegin()->first;
         vector<arc_hist_bucket_t> v;
-        for (int64_t start = bucket_start(first, by); start <= last; start = bucket_next(start, by)) {
-            int64_t end = bucket_next(start, by), c = 0;
+        for (int64_t start = Arc_bucket_start(first, by); start <= last; start = Arc_bucket_next(start, by)) {
+            int64_t end = Arc_bucket_next(start, by), c = 0;
             for (auto it = per_day.lower_bound(start); it != per_day.end() && it->first < end; ++it)
                 c += it->second;
             v.push_back({ start * 86400, end * 86400, c });
