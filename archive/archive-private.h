@@ -186,6 +186,11 @@ void Arc_buf_addn(arc_buf_t *b, const char *s, size_t n);
 void Arc_buf_free(arc_buf_t *b);
 
 /* ==== Interface to code in util/ ==== */
+/* Unsigned LEB128 varints (util/varint.c), the packing of the archive's
+ * blobs. _put writes x at p (room for 10 bytes) and returns its length;
+ * _get reads one at *p (< end), advancing *p: 0, or -1 when truncated. */
+size_t Arc_varint_put(unsigned char *p, uint64_t x);
+int Arc_varint_get(const unsigned char **p, const unsigned char *end, uint64_t *x);
 
 /* Content hash of an article: 32 hex chars of two independent 64-bit
  * FNV-1a digests over title and body with whitespace runs collapsed and

@@ -48,37 +48,6 @@ sketch_decode(const unsigned char *b, size_t bytes, uint64_t *out, size_t cap)
  * 9-10 of "start-end " text. Archives written before keep the text form
  * "s-e s-e ...", which is still read (Arc_spans_column).
  */
-static size_t
-put_varint(unsigned char *p, uint64_t x)
-{
-    size_t n = 0;
-
-    while (x >= 0x80) {
-        p[n++] = (unsigned char)(x | 0x80);
-        x >>= 7;
-    }
-    p[n++] = (unsigned char)x;
-    return n;
-}
-
-static int
-get_varint(const unsigned char **p, const unsigned char *end, uint64_t *x)
-{
-    uint64_t v = 0;
-    int shift = 0;
-
-    while (*p < end && shift < 64) {
-        unsigned char c = *(*p)++;
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80)) {
-            *x = v;
-            return 0;
-        }
-        shift += 7;
-    }
-    return -1;
-}
-
 static unsigned char *
 spans_encode(const int *spans, size_t n, size_t *bytes)
 {
@@ -91,8 +60,8 @@ spans_encode(const int *spans, size_t n, size_t *bytes)
     for (size_t i = 0; i < n; i++) {
         int64_t gap = (int64_t)spans[2 * i] - prev;
         int64_t len = (int64_t)spans[2 * i + 1] - spans[2 * i];
-        k += put_varint(b + k, gap >= 0 ? (uint64_t)gap << 1 : ((uint64_t)(-gap) << 1) - 1);
-        k += put_varint(b + k, len >= 0 ? (uint64_t)len << 1 : ((uint64_t)(-len) << 1) - 1);
+        k += Arc_varint_put(b + k, gap >= 0 ? (uint64_t)gap << 1 : ((uint64_t)(-gap) << 1) - 1);
+        k += Arc_varint_put(b + k, len >= 0 ? (uint64_t)len << 1 : ((uint64_t)(-len) << 1) - 1);
         prev = spans[2 * i + 1];
     }
     *bytes = k;
@@ -124,7 +93,7 @@ spans_decode_blob(const unsigned char *b, size_t bytes, size_t *n)
     while (p < end && k < cap) {
         uint64_t g, l;
         int64_t start, stop;
-        if (get_varint(&p, end, &g) < 0 || get_varint(&p, end, &l) < 0)
+        if (Arc_varint_get(&p, end, &g) < 0 || Arc_varint_get(&p, end, &l) < 0)
             break;
         start = prev + unzigzag(g);
         stop = start + unzigzag(l);

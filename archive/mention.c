@@ -50,29 +50,7 @@ static void put_varint(obuf_t *o, uint64_t v)
         o->b = p;
         o->cap = n;
     }
-    while (v >= 0x80) {
-        o->b[o->len++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    o->b[o->len++] = (unsigned char)v;
-}
-
-/* Read one varint at *p (< end); 0 on success, -1 when truncated. */
-static int get_varint(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    uint64_t x = 0;
-    int shift = 0;
-
-    while (*p < end && shift < 64) {
-        unsigned char c = *(*p)++;
-        x |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80)) {
-            *v = x;
-            return 0;
-        }
-        shift += 7;
-    }
-    return -1;
+    o->len += Arc_varint_put(o->b + o->len, v);
 }
 
 /* ------------------------------------------------------------------ */
@@ -175,18 +153,18 @@ static int decode_occ(const unsigned char *p, size_t len, occ_t **out, size_t *n
     *n_out = 0;
     if (len == 0)
         return 0;
-    if (get_varint(&p, end, &fmt) || fmt != 1 || get_varint(&p, end, &nid) ||
+    if (Arc_varint_get(&p, end, &fmt) || fmt != 1 || Arc_varint_get(&p, end, &nid) ||
         nid > len)
         return -1;
     ids = malloc((nid ? nid : 1) * sizeof *ids);
     if (!ids)
         return -1;
     for (uint64_t i = 0; i < nid; i++) {
-        if (get_varint(&p, end, &v))
+        if (Arc_varint_get(&p, end, &v))
             goto bad;
         ids[i] = (int64_t)v + (i ? ids[i - 1] : 0);
     }
-    if (get_varint(&p, end, &nocc) || nocc > len)
+    if (Arc_varint_get(&p, end, &nocc) || nocc > len)
         goto bad;
     occ = malloc((nocc ? nocc : 1) * sizeof *occ);
     if (!occ)
@@ -194,8 +172,8 @@ static int decode_occ(const unsigned char *p, size_t len, occ_t **out, size_t *n
     for (uint64_t i = 0; i < nocc; i++) {
         uint64_t tag, ds, dl, dsent = 0;
 
-        if (get_varint(&p, end, &tag) || get_varint(&p, end, &ds) ||
-            get_varint(&p, end, &dl) || (tag >> 1) >= nid)
+        if (Arc_varint_get(&p, end, &tag) || Arc_varint_get(&p, end, &ds) ||
+            Arc_varint_get(&p, end, &dl) || (tag >> 1) >= nid)
             goto bad;
         occ[i].entity = ids[tag >> 1];
         occ[i].in_title = (int)(tag & 1);
@@ -206,7 +184,7 @@ static int decode_occ(const unsigned char *p, size_t len, occ_t **out, size_t *n
         occ[i].start = prev_start + (int)ds;
         occ[i].end = occ[i].start + (int)dl;
         if (!occ[i].in_title) {
-            if (get_varint(&p, end, &dsent))
+            if (Arc_varint_get(&p, end, &dsent))
                 goto bad;
             occ[i].sentence = prev_sent + (int)dsent;
             prev_sent = occ[i].sentence;
@@ -236,10 +214,10 @@ static int ids_has(const unsigned char *p, size_t len, int64_t id)
     uint64_t n, v;
     int64_t cur = 0;
 
-    if (get_varint(&p, end, &n))
+    if (Arc_varint_get(&p, end, &n))
         return 0;
     for (uint64_t i = 0; i < n; i++) {
-        if (get_varint(&p, end, &v))
+        if (Arc_varint_get(&p, end, &v))
             return 0;
         cur = i ? cur + (int64_t)v : (int64_t)v;
         if (cur == id)
@@ -531,10 +509,10 @@ redirect_events(arc_db_t *db, sqlite3_stmt *rd, sqlite3_stmt *wr, int64_t articl
         void *packed;
 
         end = p + len;
-        if (get_varint(&p, end, &cnt))
+        if (Arc_varint_get(&p, end, &cnt))
             continue;
         for (uint64_t i = 0; i < cnt && n < 256; i++) {
-            if (get_varint(&p, end, &v))
+            if (Arc_varint_get(&p, end, &v))
                 break;
             cur = i ? cur + (int64_t)v : (int64_t)v;
             ids[n++] = cur == from ? to : cur;
