@@ -251,62 +251,51 @@ word_hash(const char *w, size_t n)
     return h;
 }
 
-/* Term id of a word (by its word_hash), creating it. Returns UINT32_MAX
- * without memory. */
+/* The dense id of key in map, creating it with a zero document frequency
+ * and an empty posting list in the arrays *df and *post (n used, cap
+ * allocated). Returns UINT32_MAX without memory. */
 static uint32_t
-term_id(idx_cluster_t *c, uint64_t hash)
+dense_id(u64map_t *map, uint64_t key, uint32_t **df, u32list_t **post, size_t *n,
+         size_t *cap, size_t first_cap)
 {
     int created;
-    uint32_t *slot = u64map_slot(&c->term_ids, hash, &created);
+    uint32_t *slot = u64map_slot(map, key, &created);
 
     if (!slot)
         return UINT32_MAX;
     if (created) {
-        if (c->n_terms == c->cap_terms) {
-            size_t cap = c->cap_terms ? c->cap_terms * 2 : 4096;
-            uint32_t *df = realloc(c->term_df, cap * sizeof *df);
-            u32list_t *post;
-            if (df)
-                c->term_df = df;
-            post = realloc(c->term_post, cap * sizeof *post);
-            if (!df || !post)
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : first_cap;
+            uint32_t *d = realloc(*df, ncap * sizeof *d);
+            u32list_t *p;
+            if (d)
+                *df = d;
+            p = realloc(*post, ncap * sizeof *p);
+            if (!d || !p)
                 return UINT32_MAX;
-            c->term_post = post;
-            c->cap_terms = cap;
+            *post = p;
+            *cap = ncap;
         }
-        c->term_df[c->n_terms] = 0;
-        memset(&c->term_post[c->n_terms], 0, sizeof c->term_post[0]);
-        *slot = (uint32_t)c->n_terms++;
+        (*df)[*n] = 0;
+        memset(&(*post)[*n], 0, sizeof **post);
+        *slot = (uint32_t)(*n)++;
     }
     return *slot;
+}
+
+/* The dense id of a word (by its hash) and of an archive entity id. */
+static uint32_t
+term_id(idx_cluster_t *c, uint64_t hash)
+{
+    return dense_id(&c->term_ids, hash, &c->term_df, &c->term_post, &c->n_terms,
+                    &c->cap_terms, 4096);
 }
 
 static uint32_t
 ent_id(idx_cluster_t *c, int64_t id)
 {
-    int created;
-    uint32_t *slot = u64map_slot(&c->ent_ids, (uint64_t)id, &created);
-
-    if (!slot)
-        return UINT32_MAX;
-    if (created) {
-        if (c->n_ents == c->cap_ents) {
-            size_t cap = c->cap_ents ? c->cap_ents * 2 : 1024;
-            uint32_t *df = realloc(c->ent_df, cap * sizeof *df);
-            u32list_t *post;
-            if (df)
-                c->ent_df = df;
-            post = realloc(c->ent_post, cap * sizeof *post);
-            if (!df || !post)
-                return UINT32_MAX;
-            c->ent_post = post;
-            c->cap_ents = cap;
-        }
-        c->ent_df[c->n_ents] = 0;
-        memset(&c->ent_post[c->n_ents], 0, sizeof c->ent_post[0]);
-        *slot = (uint32_t)c->n_ents++;
-    }
-    return *slot;
+    return dense_id(&c->ent_ids, (uint64_t)id, &c->ent_df, &c->ent_post, &c->n_ents,
+                    &c->cap_ents, 1024);
 }
 
 static double
