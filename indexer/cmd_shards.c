@@ -99,9 +99,13 @@ idx_shards_sync(const globals_t *g, arc_db_t *db, const char *stub, int flags, F
                     (long long)rep.stories, (long long)rep.entities, (long long)rep.deleted);
         rc = 0;
     } else if (st == ARC_E_NET && rep.n_shards > 0) {
-        fprintf(stderr, "newsindex: %zu of %zu shard%s failed; the others are at change %lld\n",
-                rep.n_failed, rep.n_shards, rep.n_shards == 1 ? "" : "s",
-                (long long)rep.head_seq);
+        if (rep.n_failed < rep.n_shards)
+            fprintf(stderr, "newsindex: %zu of %zu shards failed; the others are at change %lld\n",
+                    rep.n_failed, rep.n_shards, (long long)rep.head_seq);
+        else
+            fprintf(stderr, "newsindex: no shard could be synced (%zu of %zu failed); the archive "
+                    "is unchanged and they catch up at the next sync\n",
+                    rep.n_failed, rep.n_shards);
         rc = rep.n_failed < rep.n_shards ? EXIT_PARTIAL : EXIT_ARCHIVE;
     } else {
         fprintf(stderr, "newsindex: sync-shards %s: %s\n", stub, arc_db_errmsg(db));

@@ -58,6 +58,17 @@ expect_status "--backend sqlite overrides NEWSARCHIVE_SHARDS" $? 0
 
 the_same_answers "2 local shards:"
 
+# --- a stub whose only shard cannot be created: exit 3, said plainly, and
+# the archive still answers (nothing of it was touched)
+mkdir -p "$T/ro" && touch "$T/ro/file"
+printf 'auto %s\n' "$T/ro/file/shard" > "$T/bad.stub"
+ni sync-shards --shards "$T/bad.stub" > /dev/null 2> "$T/bad.err"
+expect_status "sync-shards when no shard can be written" $? 3
+expect_grep "says no shard could be synced" "$T/bad.err" "no shard could be synced"
+expect_grep "names the shard" "$T/bad.err" "$T/ro/file/shard"
+nq search --count talks > /dev/null
+expect_status "the archive still answers after the failed sync" $? 0
+
 # --- a rebuild sends everything again and changes no answer --------------
 ni sync-shards --shards "$STUB" --rebuild > "$T/rebuild.out" 2> "$T/rebuild.err"
 expect_status "sync-shards --rebuild" $? 0
