@@ -21,6 +21,19 @@
 #   BENCH_SKIP_BUILD=1      use the binaries in BUILD as they are
 #   BENCH_KEEP=1            keep the archive and shards for another run
 #                           (a later run with the same N reuses them)
+#   BENCH_ARCHIVE=DIR       measure this existing archive of N articles
+#                           instead of importing the corpus (it is only
+#                           read, apart from sync-shards' change-log mark);
+#                           the corpus is then generated only as the 2,000
+#                           sampled articles the queries are drawn from;
+#                           its shards are kept
+#   BENCH_REMOTE=sync       how the remote shards get their data: `sync`
+#                           (default) runs sync-shards --rebuild into
+#                           xapian-tcpsrv --writable servers; `serve` starts
+#                           read-only servers on the local shard
+#                           directories, so the remote figures measure the
+#                           protocol over the very same shards (at 1M a
+#                           second multi-hour sync is saved)
 # Needs xapian-tcpsrv (xapian-tools), python3 and /usr/bin/time.
 set -eu
 
@@ -57,8 +70,20 @@ done
 mkdir -p "$DIR"
 
 # ---- corpus (the same cache as tools/bench/run) ----
+REMOTE_MODE=${BENCH_REMOTE:-sync}
+case $REMOTE_MODE in sync|serve) ;; *) die "BENCH_REMOTE must be sync or serve, not '$REMOTE_MODE'" ;; esac
 CORPUS=$DIR/corpus-$N.jsonl
-if [ ! -s "$CORPUS" ] || [ ! -f "$CORPUS.done" ]; then
+if [ -n "${BENCH_ARCHIVE:-}" ]; then
+    [ -f "$BENCH_ARCHIVE/archive.db" ] || die "BENCH_ARCHIVE=$BENCH_ARCHIVE holds no archive.db"
+    # the queries read every (N/2000)th article of the corpus: keep just those
+    CORPUS=$DIR/corpus-$N-sample.jsonl
+    if [ ! -s "$CORPUS" ] || [ ! -f "$CORPUS.done" ]; then
+        say "generating $N articles, keeping the 2,000 sampled ones in $CORPUS"
+        "$BUILD/tools/gencorpus" "$N" | awk -v step=$((N / 2000 > 1 ? N / 2000 : 1)) \
+            'NR % step == 1 || step == 1' | head -n 2000 > "$CORPUS"
+        touch "$CORPUS.done"
+    fi
+elif [ ! -s "$CORPUS" ] || [ ! -f "$CORPUS.done" ]; then
     say "generating $N articles into $CORPUS"
     "$BUILD/tools/gencorpus" "$N" > "$CORPUS"
     touch "$CORPUS.done"
@@ -73,7 +98,7 @@ cleanup() {
     local p
     for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2> /dev/null || true; done
-    [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W"
+    [ "${BENCH_KEEP:-0}" = 1 ] || [ -n "${BENCH_ARCHIVE:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
 
@@ -81,7 +106,10 @@ trap cleanup EXIT
 cpu_wall() { tail -n 1 "$1" | awk '{ printf "%.1f s CPU, %.1f s wall, %.0f MB peak RSS", $1 + $2, $3, $4 / 1024 }'; }
 
 # ---- the archive ----
-if [ ! -f "$W/archive.done" ]; then
+if [ -n "${BENCH_ARCHIVE:-}" ]; then
+    mkdir -p "$W"
+    A=$BENCH_ARCHIVE
+elif [ ! -f "$W/archive.done" ]; then
     rm -rf "$W"
     mkdir -p "$W"
     say "importing $N articles (enrichment and clustering on)"
@@ -91,16 +119,29 @@ fi
 
 # ---- the shards: local directories and xapian-tcpsrv on 127.0.0.1 ----
 : > "$LOCAL"
+for k in $(seq 1 "$NS"); do echo "auto local$k" >> "$LOCAL"; done
+if [ ! -f "$W/local.done" ]; then
+    say "syncing to $NS local shards"
+    /usr/bin/time -f '%U %S %e %M' -o "$W/sync-local.time" \
+        "$NI" -q --archive "$A" sync-shards --shards "$LOCAL" --rebuild
+    touch "$W/local.done"
+fi
 : > "$REMOTE"
 for k in $(seq 1 "$NS"); do
-    echo "auto local$k" >> "$LOCAL"
-    mkdir -p "$W/remote$k"
+    if [ "$REMOTE_MODE" = serve ]; then
+        served=$W/local$k
+        writable=
+    else
+        served=$W/remote$k
+        writable=--writable
+        mkdir -p "$served"
+    fi
     started=0
     for try in $(seq 1 20); do
         port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
         (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && continue
         # own session: on SIGTERM xapian-tcpsrv signals its process group
-        setsid xapian-tcpsrv --writable --quiet --interface 127.0.0.1 --port "$port" "$W/remote$k" \
+        setsid xapian-tcpsrv $writable --quiet --interface 127.0.0.1 --port "$port" "$served" \
             > "$W/remote$k.log" 2>&1 &
         pid=$!
         for i in $(seq 1 50); do
@@ -119,12 +160,6 @@ for k in $(seq 1 "$NS"); do
 done
 say "remote shards on 127.0.0.1 ports ${ports[*]}"
 
-if [ ! -f "$W/local.done" ]; then
-    say "syncing to $NS local shards"
-    /usr/bin/time -f '%U %S %e %M' -o "$W/sync-local.time" \
-        "$NI" -q --archive "$A" sync-shards --shards "$LOCAL" --rebuild
-    touch "$W/local.done"
-fi
 # The shard servers' CPU: xapian-tcpsrv forks one child per connection
 # and does not wait for it, so its children's time never reaches the
 # parent's counters; a poller samples every process of the servers'
@@ -150,15 +185,21 @@ srv_poll_stop() { # FILE -> CPU seconds of the servers since srv_poll_start
         { last[$1] = $2 }
         END { for (p in last) s += last[p] - base[p]; printf "%.1f", s / k }' "$1"
 }
-# remote shards are synced every run (their port is new; the data is kept)
-say "syncing to $NS remote shards"
-srv_poll_start "$W/srv-sync.poll"
-/usr/bin/time -f '%U %S %e %M' -o "$W/sync-remote.time" \
-    "$NI" -q --archive "$A" sync-shards --shards "$REMOTE" --rebuild
-srv_sync=$(srv_poll_stop "$W/srv-sync.poll")
+if [ "$REMOTE_MODE" = sync ]; then
+    # remote shards are synced every run (their port is new; the data is kept)
+    say "syncing to $NS remote shards"
+    srv_poll_start "$W/srv-sync.poll"
+    /usr/bin/time -f '%U %S %e %M' -o "$W/sync-remote.time" \
+        "$NI" -q --archive "$A" sync-shards --shards "$REMOTE" --rebuild
+    srv_sync="$(srv_poll_stop "$W/srv-sync.poll") s"
+    noop=$REMOTE
+else
+    srv_sync="(serving the local shards: not synced)"
+    noop=$LOCAL
+fi
 say "an incremental sync with nothing to do"
 /usr/bin/time -f '%U %S %e %M' -o "$W/sync-noop.time" \
-    "$NI" -q --archive "$A" sync-shards --shards "$REMOTE"
+    "$NI" -q --archive "$A" sync-shards --shards "$noop"
 
 # ---- the queries, drawn from the archive and the corpus ----
 "$NQY" --archive "$A" entities --kind person --limit 300 --format jsonl > "$W/persons.jsonl"
@@ -261,18 +302,22 @@ e2e_remote=$(export_e2e --shards "$REMOTE")
 # ---- the table ----
 du_a=$(du -sm "$A" | cut -f1)
 du_l=$(du -smc "$W"/local[0-9]* | tail -n 1 | cut -f1)
-du_r=$(du -smc "$W"/remote[0-9]* | tail -n 1 | cut -f1)
+if [ "$REMOTE_MODE" = sync ]; then
+    du_r="$(du -smc "$W"/remote[0-9]* | tail -n 1 | cut -f1) MB"
+else
+    du_r="(the local shards)"
+fi
 {
     echo "Xapian shards vs SQLite, $N articles, $NS shards, $(date -u +%Y-%m-%d), load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "| step | SQLite archive | $NS local shards | $NS remote shards (127.0.0.1) |"
     echo "|---|---|---|---|"
     [ -f "$W/import.time" ] && echo "| import (enrich + cluster) | $(cpu_wall "$W/import.time") | | |"
-    echo "| sync-shards --rebuild | | $( [ -f "$W/sync-local.time" ] && cpu_wall "$W/sync-local.time") | $(cpu_wall "$W/sync-remote.time") |"
-    echo "| shard servers' CPU during that sync | | | $srv_sync s |"
-    echo "| sync-shards, nothing to do | | | $(cpu_wall "$W/sync-noop.time") |"
+    echo "| sync-shards --rebuild | | $( [ -f "$W/sync-local.time" ] && cpu_wall "$W/sync-local.time") | $( [ "$REMOTE_MODE" = sync ] && cpu_wall "$W/sync-remote.time") |"
+    echo "| shard servers' CPU during that sync | | | $srv_sync |"
+    echo "| sync-shards, nothing to do ($( [ "$REMOTE_MODE" = sync ] && echo remote || echo local) shards) | | | $(cpu_wall "$W/sync-noop.time") |"
     echo "| the query file once, warm-up included (client; servers) | $(cpu_wall "$W/q-sqlite.time") | $(cpu_wall "$W/q-local.time") | $(cpu_wall "$W/q-remote.time"); servers $srv_q s CPU |"
-    echo "| size on disk | ${du_a} MB | ${du_l} MB | ${du_r} MB |"
+    echo "| size on disk | ${du_a} MB | ${du_l} MB | ${du_r} |"
     python3 - "$W/q-sqlite.txt" "$W/q-local.txt" "$W/q-remote.txt" <<'EOF'
 import sys
 def parse(path):
@@ -300,6 +345,6 @@ EOF
     echo "| newsquery end to end, medians ms | $cli_sqlite | $cli_local | $cli_remote |"
     echo "| newsquery export '' > /dev/null | $e2e_sqlite | $e2e_local | $e2e_remote |"
     echo
-    echo "Command: BENCH_N=$N BENCH_SHARDS=$NS BENCH_QUERIES=$NQ tools/bench/shards-bench.sh"
+    echo "Command: ${BENCH_ARCHIVE:+BENCH_ARCHIVE=$BENCH_ARCHIVE BENCH_REMOTE=$REMOTE_MODE }BENCH_N=$N BENCH_SHARDS=$NS BENCH_QUERIES=$NQ tools/bench/shards-bench.sh"
 } | tee "$W/table.md"
 cp "$W/table.md" "$DIR/shards-table-$N.md"
