@@ -416,6 +416,13 @@ main(int argc, char **argv)
     cmd = argv[optind];
     argc -= optind;
     argv += optind;
+    /* `newsindex COMMAND --help` (or -h) anywhere before a "--": the manual,
+     * as for newsquery, rather than an "unknown option" for that command */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
     if (strcmp(cmd, "init") == 0)
         return cmd_init(&g, argc, argv);
     if (strcmp(cmd, "import") == 0)

@@ -58,6 +58,14 @@ expect_eq "the other inputs were stored" "$(ni stats --format json | "$CHECKJSON
 ni check > /dev/null 2>&1
 expect_status "archive sound after bad input" $? 0
 
+# COMMAND --help prints the manual (exit 0) and touches nothing
+for c in import sync-shards optimize check; do
+    "$NEWSINDEX" --archive "$T/help-archive" $c --help > "$T/help.out" 2> "$T/help.err"
+    expect_status "newsindex $c --help" $? 0
+    expect_grep "newsindex $c --help prints the manual" "$T/help.out" "^Usage: newsindex"
+done
+[ ! -e "$T/help-archive" ] && ok "--help created no archive" || not_ok "--help created an archive"
+
 # archive that cannot be created or opened: exit 3 with path and reason
 touch "$T/plainfile"
 "$NEWSINDEX" --archive "$T/plainfile/sub" init > /dev/null 2> "$T/e3"
