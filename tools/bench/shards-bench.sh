@@ -34,6 +34,9 @@
 #                           directories, so the remote figures measure the
 #                           protocol over the very same shards (at 1M a
 #                           second multi-hour sync is saved)
+#   BENCH_EXPORT_LIMIT=0    export only the first N rows in the export
+#                           figures (0 = all; at 1M use 100000: a full
+#                           remote export would take most of an hour)
 # Needs xapian-tcpsrv (xapian-tools), python3 and /usr/bin/time.
 set -eu
 
@@ -44,6 +47,8 @@ N=${BENCH_N:-100000}
 NS=${BENCH_SHARDS:-4}
 NQ=${BENCH_QUERIES:-100}
 NCLI=${BENCH_CLI_QUERIES:-20}
+XLIM=${BENCH_EXPORT_LIMIT:-0}
+case $XLIM in ''|*[!0-9]*) die "BENCH_EXPORT_LIMIT must be a number of rows, not '$XLIM'" ;; esac
 DIR=${BENCH_DIR:-$BUILD/bench-data}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
@@ -253,18 +258,18 @@ EOF
 
 # ---- in process: the same queries on the three backends ----
 say "queries in process: sqlite"
-"$SQ" --archive "$A" "$W/queries.tsv" > "$W/q-sqlite.txt"
+"$SQ" --export-limit "$XLIM" --archive "$A" "$W/queries.tsv" > "$W/q-sqlite.txt"
 say "queries in process: $NS local shards"
-"$SQ" --shards "$LOCAL" "$W/queries.tsv" > "$W/q-local.txt"
+"$SQ" --export-limit "$XLIM" --shards "$LOCAL" "$W/queries.tsv" > "$W/q-local.txt"
 say "queries in process: $NS remote shards"
 srv_poll_start "$W/srv-q.poll"
 /usr/bin/time -f '%U %S %e %M' -o "$W/q-remote.time" \
-    "$SQ" --shards "$REMOTE" "$W/queries.tsv" > "$W/q-remote.txt"
+    "$SQ" --export-limit "$XLIM" --shards "$REMOTE" "$W/queries.tsv" > "$W/q-remote.txt"
 srv_q=$(srv_poll_stop "$W/srv-q.poll")
 /usr/bin/time -f '%U %S %e %M' -o "$W/q-local.time" \
-    "$SQ" --shards "$LOCAL" "$W/queries.tsv" > /dev/null
+    "$SQ" --export-limit "$XLIM" --shards "$LOCAL" "$W/queries.tsv" > /dev/null
 /usr/bin/time -f '%U %S %e %M' -o "$W/q-sqlite.time" \
-    "$SQ" --archive "$A" "$W/queries.tsv" > /dev/null
+    "$SQ" --export-limit "$XLIM" --archive "$A" "$W/queries.tsv" > /dev/null
 
 # ---- end to end through newsquery: start-up, connections, JSON ----
 cli_ms() { # BACKEND-ARGS... -- the median ms of the first NCLI queries of two classes
@@ -290,8 +295,14 @@ cli_sqlite=$(cli_ms --archive "$A")
 cli_local=$(cli_ms --shards "$LOCAL")
 cli_remote=$(cli_ms --shards "$REMOTE")
 export_e2e() { # BACKEND-ARGS...: export of everything to /dev/null
-    /usr/bin/time -f '%U %S %e %M' -o "$W/export.time" "$NQY" "$@" export '' > /dev/null
-    awk -v n="$(cat "$W/articles")" '{ printf "%.0f rows/s wall (%.1f s, %.1f s CPU)", n / $3, $3, $1 + $2 }' "$W/export.time"
+    local lim=() n
+    n=$(cat "$W/articles")
+    if [ "$XLIM" -gt 0 ]; then
+        lim=(--limit "$XLIM")
+        [ "$n" -gt "$XLIM" ] && n=$XLIM
+    fi
+    /usr/bin/time -f '%U %S %e %M' -o "$W/export.time" "$NQY" "$@" export '' "${lim[@]}" > /dev/null
+    awk -v n="$n" '{ printf "%.0f rows/s wall (%.1f s, %.1f s CPU)", n / $3, $3, $1 + $2 }' "$W/export.time"
 }
 "$NQY" --archive "$A" search --count '' --since 1970 > "$W/articles" 2> /dev/null ||
     grep -c . "$CORPUS" > "$W/articles"
@@ -343,8 +354,8 @@ for cls, (kind, f) in s.items():
     print("| %s | %s |" % (label, " | ".join(cells)))
 EOF
     echo "| newsquery end to end, medians ms | $cli_sqlite | $cli_local | $cli_remote |"
-    echo "| newsquery export '' > /dev/null | $e2e_sqlite | $e2e_local | $e2e_remote |"
+    echo "| newsquery export ''$( [ "$XLIM" -gt 0 ] && echo " --limit $XLIM") > /dev/null | $e2e_sqlite | $e2e_local | $e2e_remote |"
     echo
-    echo "Command: ${BENCH_ARCHIVE:+BENCH_ARCHIVE=$BENCH_ARCHIVE BENCH_REMOTE=$REMOTE_MODE }BENCH_N=$N BENCH_SHARDS=$NS BENCH_QUERIES=$NQ tools/bench/shards-bench.sh"
+    echo "Command: ${BENCH_ARCHIVE:+BENCH_ARCHIVE=$BENCH_ARCHIVE BENCH_REMOTE=$REMOTE_MODE }$( [ "$XLIM" -gt 0 ] && echo "BENCH_EXPORT_LIMIT=$XLIM ")BENCH_N=$N BENCH_SHARDS=$NS BENCH_QUERIES=$NQ tools/bench/shards-bench.sh"
 } | tee "$W/table.md"
 cp "$W/table.md" "$DIR/shards-table-$N.md"
