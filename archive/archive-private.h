@@ -241,6 +241,59 @@ void Arc_rank_set_budget(int64_t budget);
  * phrases (max <= 64): then use FTS5's rank. ARC_OK or ARC_E_DB. */
 arc_status_t Arc_rank_phrase_dfs(arc_db_t *db, const char *fts, int max, int *n,
                                  double *df);
+/* The estimated document frequency of one FTS5 term over the archive
+ * (exact up to 5,000 rows, then extrapolated as docs/ranking.md says)
+ * into *df; id_min/id_max the archive's id range. An SQLite code. */
+int Arc_rank_df_estimate(arc_db_t *db, const char *expr, int64_t id_min, int64_t id_max,
+                         double *df);
+/* The number of indexed articles (FTS5's own count, one row read) into
+ * *n. An SQLite code. */
+int Arc_rank_rows(arc_db_t *db, double *n);
+
+/* ==== Interface to code in rank_phrase.c (pair lists for phrases, issue 5) ==== */
+
+/* The statements (NULL-terminated, each safe to run again) that create the
+ * pair-list tables and their triggers; schema version 9 runs the same. */
+extern const char *const Arc_phrase_pairs_schema[];
+/* Rebuild the pair lists (docs/ranking.md "Phrases of frequent words")
+ * from the index: pairs of adjacent tokens both among the most frequent
+ * words of term_top (built first). The caller holds a write transaction.
+ * *pairs = pairs stored, *bytes = bytes of their lists and keys.
+ * ARC_OK, ARC_E_DB or ARC_E_NOMEM. */
+arc_status_t Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes);
+/* Every match of @p fts among rowids [lo, hi) (hi <= 0 open) through the
+ * pair lists, when @p fts is one plain phrase of several words and the
+ * lists make it cheaper than FTS5's walk; else *used = 0 and nothing else.
+ * Without usable lists, when @p walk_max > 0 and a word of the phrase is
+ * not frequent: one forward walk, given up (*used = 0) past
+ * min(walk_max, max) matches. With *used = 1: *ids (malloc'd, newest
+ * first) and *scores (malloc'd, arc_bm25(article_fts, 1, df) of each
+ * row), *n of them; at most @p max, *more = 1 when there were more (the
+ * newest max are given). Exact: the same rows as FTS5's phrase match.
+ * arc_bm25 must be registered on db. ARC_OK, ARC_E_DB or ARC_E_NOMEM. */
+arc_status_t Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi,
+                                   double df, int64_t max, int64_t walk_max, int64_t **ids,
+                                   double **scores, size_t *n, int *more, int *used);
+/* 1 (the default): use the pair lists, else the forward walk of a phrase
+ * with a rare word; 2: the lists only; 0: neither. Process-wide; for tests
+ * and benchmarks. */
+void Arc_phrase_pairs_enable(int on);
+
+/* ==== Interface to code in rank_and.c (words joined by AND, issue 5) ==== */
+
+/* The exact top k of @p fts when it is a conjunction of plain words
+ * (`("w1" AND "w2" ...)`, @p terms its n_terms words as query.c quotes
+ * them) whose rarest word is not too frequent: one pass over the matches
+ * in rowids [lo, hi) (hi 0 = open), lengths read only for rows that can
+ * enter the top k (beside words at FTS5's IDF floor: the one other
+ * word's best matches, each checked against @p fts). Fills ids[0..*n) and scores (caller's arrays of k,
+ * unordered) and sets *used = 1 and info; otherwise *used = 0, *n = 0 and
+ * info is untouched. id_min/id_max: the archive's id range. An SQLite
+ * code. */
+int Arc_rank_and_topk(arc_db_t *db, const char *fts, const char *const *terms,
+                      size_t n_terms, int64_t lo, int64_t hi, int64_t id_min,
+                      int64_t id_max, size_t k, int64_t *ids, double *scores, size_t *n,
+                      arc_rank_info_t *info, int *used);
 
 /* ==== Interface to code in snippet.c (snippets without FTS5, issue 5) ==== */
 

@@ -1304,6 +1304,8 @@ typedef struct arc_optimize_report {
     int64_t sampled;        /**< articles whose words were counted */
     int64_t terms;          /**< words given a list */
     int64_t scored;         /**< rows scored to build them */
+    int64_t pairs;          /**< word pairs given a list for phrases */
+    int64_t pair_bytes;     /**< bytes of those lists */
 } arc_optimize_report_t;
 
 /**
@@ -1315,6 +1317,9 @@ typedef struct arc_optimize_report {
  * list and scores only the articles stored since, instead of scanning the
  * word's matches. Lists are ignored, never wrong, once articles are
  * deleted or imported with older ids; run this again after large imports.
+ * It also lists, for adjacent pairs of the most frequent words, the
+ * articles holding each pair (tables phrase_pair*, schema 9), which phrase
+ * searches of such words intersect instead of walking FTS5's doclists.
  * @param min_df IN  0 for the default (2,000 articles).
  * @param rep    OUT (may be NULL) what was done.
  * @retval ARC_OK, ARC_E_READONLY, ARC_E_BUSY, ARC_E_DB, ARC_E_NOMEM.

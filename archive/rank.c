@@ -511,6 +511,21 @@ df_estimate(arc_db_t *db, const char *expr, int64_t id_min, int64_t id_max, doub
     return rc;
 }
 
+/* Contract in archive-private.h (rank_and.c). */
+int
+Arc_rank_rows(arc_db_t *db, double *n)
+{
+    return rows_estimate(db, 0, 0, n);
+}
+
+/* Contract in archive-private.h (rank_and.c). */
+int
+Arc_rank_df_estimate(arc_db_t *db, const char *expr, int64_t id_min, int64_t id_max,
+                     double *df)
+{
+    return df_estimate(db, expr, id_min, id_max, df);
+}
+
 /* Articles in the archive: the row count FTS5 keeps for bm25() (the first
  * varint of the index's averages record), exact and one row read. */
 static int
@@ -717,7 +732,7 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
     phrases_t ph;
     int64_t left = rank_budget, m;
     double n_rows = 0, df, scale;
-    int rc, multi;
+    int rc = SQLITE_OK, multi;
 
     *used = 0;
     if (!one_phrase(fts))
@@ -726,7 +741,28 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
     memset(&ph, 0, sizeof ph);
     ph.n = 1;
     ph.df[0] = 1;
-    rc = scan(db, fts, &ph, lo, hi, &left, h, 0);
+    {
+        /* a phrase of frequent words: its pair lists (rank_phrase.c) */
+        int64_t *pid = NULL;
+        double *ps = NULL;
+        size_t pn = 0;
+        int more = 0, pused = 0;
+        arc_status_t s = multi ? Arc_phrase_pairs_scan(db, fts, lo, hi, 1.0, rank_budget,
+                                                       rank_budget, &pid, &ps, &pn, &more,
+                                                       &pused)
+                               : ARC_OK;
+        if (s)
+            return s == ARC_E_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
+        if (pused) {
+            for (size_t i = 0; i < pn; i++)
+                heap_offer(h, pid[i], ps[i]);
+            left = more ? 0 : rank_budget - (int64_t)pn;
+            free(pid);
+            free(ps);
+        } else {
+            rc = scan(db, fts, &ph, lo, hi, &left, h, 0);
+        }
+    }
     if (rc != SQLITE_OK)
         return rc;
     if (left == 0 && !multi) {
@@ -805,7 +841,11 @@ Arc_rank_topk(arc_db_t *db, const char *fts, const char *const *terms, size_t n_
         free(h.s);
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     }
-    rc = champion_topk(db, fts, lo, hi, &h, info, &used, NULL);
+    /* words joined by AND: one exact pass (rank_and.c) */
+    rc = Arc_rank_and_topk(db, fts, terms, n_terms, lo, hi, id_min, id_max, k, h.id, h.s,
+                           &h.n, info, &used);
+    if (rc == SQLITE_OK && !used)
+        rc = champion_topk(db, fts, lo, hi, &h, info, &used, NULL);
     if (rc == SQLITE_OK && !used)
         rc = one_phrase_topk(db, fts, lo, hi, id_min, id_max, &h, info, &used);
     if (rc == SQLITE_OK && !used)
@@ -1208,6 +1248,9 @@ arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep)
         rc = build_one(db, e, n_rows, id_min, id_max, ins, &h, &rep->scored);
         rep->terms++;
     }
+    /* the pair lists of the most frequent words, for phrases (rank_phrase.c) */
+    if (rc == SQLITE_OK)
+        s = Arc_phrase_pairs_build(db, &rep->pairs, &rep->pair_bytes);
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(ins);

@@ -368,10 +368,43 @@ static const char *const schema_v8[] = {
 #undef ARC_CL_MONTH
 #undef ARC_CL_FRESH
 
+/*
+ * Version 9 (issue 5, P; docs/ranking.md "Phrases of frequent words"):
+ * lists of word pairs for phrase searches, filled by `newsindex optimize`
+ * (archive/rank_phrase.c, which runs the same statements when an archive
+ * lacks them).
+ *  - phrase_pair: for a pair "a b" of indexed tokens, both among the most
+ *    frequent words, the ids of the articles holding b right after a in
+ *    one column, ascending, as delta varints; n their number, or -1 (ids
+ *    NULL) for a pair in more than a quarter of the articles (not listed).
+ *  - phrase_pair_meta: the largest article id the lists cover, the words.
+ *  - phrase_pair_stale: articles stored with an id the lists cover (late
+ *    imports) or whose title, summary or body changed since the lists
+ *    were built (the triggers); searches confirm them one by one.
+ */
+static const char *const schema_v9[] = {
+    "CREATE TABLE IF NOT EXISTS phrase_pair("
+    " pair TEXT PRIMARY KEY,"
+    " n INTEGER NOT NULL,"
+    " ids BLOB) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS phrase_pair_meta("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " upto INTEGER NOT NULL,"
+    " words TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS phrase_pair_stale(id INTEGER PRIMARY KEY)",
+    "CREATE TRIGGER IF NOT EXISTS phrase_pair_ai AFTER INSERT ON article"
+    " WHEN new.id <= (SELECT upto FROM phrase_pair_meta WHERE id = 1) BEGIN"
+    " INSERT OR IGNORE INTO phrase_pair_stale(id) VALUES (new.id); END",
+    "CREATE TRIGGER IF NOT EXISTS phrase_pair_au AFTER UPDATE OF title, summary, body ON article"
+    " WHEN old.id <= (SELECT upto FROM phrase_pair_meta WHERE id = 1) BEGIN"
+    " INSERT OR IGNORE INTO phrase_pair_stale(id) VALUES (old.id); END",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
-                                                 schema_v7, schema_v8 };
+                                                 schema_v7, schema_v8, schema_v9 };
 
 int
 arc_schema_version(void)

@@ -1406,6 +1406,48 @@ entity_page_cut(arc_db_t *db, cquery_t *c, const arc_search_opts_t *o)
     return ARC_OK;
 }
 
+/* A newest/oldest page of one phrase through the pair lists of
+ * rank_phrase.c (its every match is known, rows are then read by id);
+ * *ranked = 0 when they do not apply. */
+static arc_status_t
+phrase_page(arc_db_t *db, const cquery_t *c, const arc_search_opts_t *o, int *ranked,
+            int64_t **ids, double **scores, size_t *n)
+{
+    range_t r = effective_range(&c->plan, o);
+    size_t off = (size_t)o->offset, want = (size_t)o->limit;
+    int more = 0, used = 0, newest = o->sort == ARC_SORT_NEWEST;
+    arc_status_t s;
+
+    *ranked = 0;
+    if (needs_record(c, o, r) || c->n_df != 1)
+        return ARC_OK;
+    s = Arc_phrase_pairs_scan(db, c->plan.fts, r.since ? Arc_id_first_of_time(r.since) : 0,
+                              r.until ? id_after_time(r.until) : 0, (double)c->df[0],
+                              newest ? (int64_t)(off + want) : INT64_MAX,
+                              (int64_t)(off + want), ids, scores, n, &more, &used);
+    if (s || !used)
+        return s;
+    *ranked = 1;
+    for (size_t i = 0; !newest && i < *n / 2; i++) {   /* oldest first */
+        int64_t t = (*ids)[i];
+        double d = (*scores)[i];
+        (*ids)[i] = (*ids)[*n - 1 - i];
+        (*scores)[i] = (*scores)[*n - 1 - i];
+        (*ids)[*n - 1 - i] = t;
+        (*scores)[*n - 1 - i] = d;
+    }
+    if (off >= *n)
+        *n = 0;
+    else if (off) {
+        memmove(*ids, *ids + off, (*n - off) * sizeof **ids);
+        memmove(*scores, *scores + off, (*n - off) * sizeof **scores);
+        *n -= off;
+    }
+    if (*n > want)
+        *n = want;
+    return ARC_OK;
+}
+
 arc_status_t
 arc_search(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
            arc_cursor_t **out)
@@ -1447,6 +1489,14 @@ arc_search(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *opts,
         for (int i = 0; i < n_df; i++)
             c->cq.df[i] = (int64_t)(df[i] + 0.5);
         c->cq.n_df = n_df;
+        /* one phrase of frequent words: its pair lists (rank_phrase.c) */
+        if (!opts->collapse_story && opts->limit > 0 && opts->offset >= 0
+            && opts->limit + opts->offset <= RANK_MAX_K) {
+            if ((s = phrase_page(db, &c->cq, opts, &c->ranked, &c->ids, &c->scores, &c->n_ids)))
+                goto fail;
+            if (c->ranked)
+                mode = MODE_RANKIDS;
+        }
     }
     if (!c->has_fts && (s = entity_page_cut(db, &c->cq, opts)))
         goto fail;

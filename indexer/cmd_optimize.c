@@ -58,8 +58,9 @@ idx_cmd_optimize(const globals_t *g, int argc, char **argv)
     }
     if (!g->quiet)
         printf("optimize: %lld words listed from %lld sampled articles, %lld rows scored,"
-               " %.1f s\n", (long long)rep.terms, (long long)rep.sampled,
-               (long long)rep.scored, now_seconds() - t0);
+               " %lld word pairs listed (%.1f MB), %.1f s\n", (long long)rep.terms,
+               (long long)rep.sampled, (long long)rep.scored, (long long)rep.pairs,
+               (double)rep.pair_bytes / 1e6, now_seconds() - t0);
     arc_db_close(db);
     return 0;
 }

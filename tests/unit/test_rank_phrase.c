@@ -1,0 +1,399 @@
+/*
+ * test_rank_phrase.c - the pair lists of frequent words for phrase
+ * searches (archive/rank_phrase.c, docs/ranking.md "Phrases of frequent
+ * words"): a phrase answered through the lists gives exactly FTS5's
+ * matches (same ids, same count), also after articles are added, inserted
+ * with older ids, changed and deleted since `optimize`; a phrase never
+ * matches across the title/summary/body boundary; searches give the same
+ * pages and scores with and without the lists.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "archive-private.h"
+#include "newsarc.h"
+
+static const char *
+fresh_dir(const char *name)
+{
+    static char path[700];
+    char cmd[800];
+    const char *base = getenv("TEST_TMPDIR");
+
+    snprintf(path, sizeof path, "%s/test_rank_phrase.%d.%s", base ? base : "/tmp",
+             (int)getpid(), name);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    if (system(cmd) != 0)
+        fail_msg("cannot clean %s", path);
+    return path;
+}
+
+/* Zipf-like text over a small vocabulary: every word is frequent, so
+ * most adjacent pairs get a list and the densest are left out. */
+static const char *const vocab[] = {
+    "the", "and", "said", "of", "harbour", "council", "off", "are", "city", "week",
+    "last", "new", "ministers", "running", "river", "budget", "quiet", "bridge", "votes",
+    "late", "north", "plans", "green", "school", "market", "winter", "trains", "fire",
+    "old", "mayor"
+};
+#define N_VOCAB (sizeof vocab / sizeof vocab[0])
+
+static uint64_t rng = 88172645463325252ULL;
+
+static unsigned
+next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng >> 11);
+}
+
+static const char *
+word(void)
+{
+    /* rank r with weight ~ 1 / (r + 1) */
+    unsigned x = next_rand() % 1000;
+    size_t r = 0;
+    double acc = 0, total = 0;
+
+    for (size_t i = 0; i < N_VOCAB; i++)
+        total += 1.0 / (double)(i + 1);
+    for (r = 0; r < N_VOCAB; r++) {
+        acc += 1000.0 / (double)(r + 1) / total;
+        if (x < acc)
+            break;
+    }
+    return vocab[r < N_VOCAB ? r : N_VOCAB - 1];
+}
+
+static void
+words(char *out, size_t cap, int n, const char *first)
+{
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        const char *w = i == 0 && first ? first : word();
+        int k = snprintf(out + len, cap - len, "%s%s%s", i ? " " : "",
+                         i == 0 && !first && next_rand() % 3 == 0 ? "The " : "", w);
+        if (k < 0 || (size_t)k >= cap - len)
+            break;
+        len += (size_t)k;
+    }
+}
+
+/* Article i of day d; the title ends and the body starts with fixed words
+ * for one in five, so "bridge fire" spans the boundary there. */
+static void
+put(arc_db_t *db, int i, int d, const char *body_override)
+{
+    char url[64], title[200], summary[300], body[1200];
+    arc_article_t a;
+
+    snprintf(url, sizeof url, "https://p.example/%d-%d", d, i);
+    words(title, sizeof title, 6, NULL);
+    if (i % 5 == 0) {
+        size_t l = strlen(title);
+        snprintf(title + l, sizeof title - l, " bridge");
+    }
+    words(summary, sizeof summary, 12, NULL);
+    words(body, sizeof body, 90, i % 5 == 0 ? "fire" : NULL);
+    memset(&a, 0, sizeof a);
+    a.url = url;
+    a.title = title;
+    a.summary = summary;
+    a.body = body_override ? body_override : body;
+    a.source = "Phrase Post";
+    a.lang = "en";
+    a.published = arc_days_from_civil(2025, 3, 1) * 86400 + (int64_t)d * 86400 + 60 * (i % 600);
+    a.first_seen = a.published;
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+}
+
+/* The phrases checked: fixed ones (frequent, rare, dense pairs, the
+ * title/body boundary, words not in the vocabulary) and windows of
+ * generated text. */
+static char phrases[80][100];
+static size_t n_phrases;
+
+static void
+make_phrases(void)
+{
+    static const char *const fixed[] = {
+        "\"the off are\"", "\"said the\"", "\"the the\"", "\"bridge fire\"",
+        "\"harbour council said\"", "\"last week\"", "\"of the and\"", "\"running river\"",
+        "\"the harbour\"", "\"mayor votes\"", "\"zebra the\"", "\"the zebra and\"",
+        "\"and and and\"", "\"fire the\""
+    };
+    n_phrases = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        snprintf(phrases[n_phrases++], sizeof phrases[0], "%s", fixed[i]);
+    while (n_phrases < 60) {
+        char w[80];
+        words(w, sizeof w, 2 + (int)(next_rand() % 3), NULL);
+        snprintf(phrases[n_phrases++], sizeof phrases[0], "\"%s\"", w);
+    }
+}
+
+/* FTS5's own matches of a phrase, newest first. */
+static size_t
+fts_ids(arc_db_t *db, const char *fts, int64_t *out, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT rowid FROM article_fts WHERE article_fts"
+                                        " MATCH ?1 ORDER BY rowid DESC", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n < cap)
+            out[n] = sqlite3_column_int64(st, 0);
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Every phrase: the lists' answer (when they answer) is FTS5's. Returns
+ * how many phrases the lists answered. */
+static int
+check_all(arc_db_t *db)
+{
+    static int64_t want[4000];
+    int answered = 0;
+
+    /* the lists alone first (counted), then with the forward walk too */
+    Arc_phrase_pairs_enable(2);
+    for (int pass = 0; pass < 2; pass++, Arc_phrase_pairs_enable(1)) {
+        for (size_t p = 0; p < n_phrases; p++) {
+            int64_t *ids = NULL;
+            double *scores = NULL;
+            size_t n = 0, n_want = fts_ids(db, phrases[p], want, 4000);
+            int more = 0, used = 0;
+
+            assert_true(n_want <= 4000);
+            assert_int_equal(Arc_phrase_pairs_scan(db, phrases[p], 0, 0, 1.0, 100000, 100000, &ids,
+                                                   &scores, &n, &more, &used), ARC_OK);
+            if (!used)
+                continue;
+            answered += pass == 0;
+            if (n != n_want)
+                fail_msg("%s: %zu matches through the lists, FTS5 has %zu", phrases[p], n, n_want);
+            assert_int_equal(more, 0);
+            for (size_t i = 0; i < n; i++)
+                if (ids[i] != want[i])
+                    fail_msg("%s: match %zu is %lld, FTS5 says %lld", phrases[p], i,
+                             (long long)ids[i], (long long)want[i]);
+            free(ids);
+            free(scores);
+        }
+    }
+    return answered;
+}
+
+static arc_db_t *
+build(const char *name, int n, arc_optimize_report_t *rep)
+{
+    arc_db_t *db = NULL;
+    char *err = NULL;
+
+    rng = 88172645463325252ULL;
+    assert_int_equal(arc_db_open(fresh_dir(name), ARC_OPEN_CREATE, &db, &err), ARC_OK);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < n; i++)
+        put(db, i, 10 + i / 50, NULL);
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    assert_int_equal(arc_rank_optimize(db, 1, rep), ARC_OK);
+    make_phrases();
+    return db;
+}
+
+static void
+test_phrase_matches_equal_fts5_through_the_lists(void **state)
+{
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("equal", 400, &rep);
+    int answered;
+
+    (void)state;
+    assert_true(rep.pairs > 50);
+    assert_true(rep.pair_bytes > 0);
+    answered = check_all(db);
+    /* most phrases are answered by the lists (the rest: a dense pair
+     * only, a word outside the vocabulary alone, too many candidates) */
+    assert_true(answered >= 30);
+    arc_db_close(db);
+}
+
+static void
+test_phrase_matches_stay_exact_after_changes_since_optimize(void **state)
+{
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("changes", 400, &rep);
+    sqlite3_stmt *st = NULL;
+    int64_t victim = 0, changed = 0;
+
+    (void)state;
+    assert_true(check_all(db) >= 30);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    /* newer articles, and older ones (late imports: ids inside the lists'
+     * range), some with the rare phrase */
+    for (int i = 0; i < 30; i++)
+        put(db, 1000 + i, 40 + i % 3,
+            i % 4 == 0 ? "they said the zebra and the off are here" : NULL);
+    for (int i = 0; i < 10; i++)
+        put(db, 2000 + i, 11 + i % 6, i % 2 ? "the zebra and the off are late" : NULL);
+    /* a changed body: it gains and loses phrases */
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT id FROM article ORDER BY id LIMIT 1"
+                                        " OFFSET 17", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    changed = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "UPDATE article SET body = 'mayor votes the off"
+                                        " are the zebra and' WHERE id = ?1", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, changed);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    /* a deleted article that held a listed phrase */
+    {
+        int64_t ids[4000];
+        size_t n = fts_ids(db, "\"said the\"", ids, 4000);
+        assert_true(n > 2);
+        victim = ids[n / 2];
+    }
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "DELETE FROM article WHERE id = ?1", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, victim);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    /* the late and changed ones are recorded, and every answer is exact */
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM phrase_pair_stale", -1,
+                                        &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_true(sqlite3_column_int64(st, 0) >= 11);
+    sqlite3_finalize(st);
+    assert_true(check_all(db) >= 30);
+    /* optimize again: the stale set is empty, the answers the same */
+    assert_int_equal(arc_rank_optimize(db, 1, &rep), ARC_OK);
+    assert_true(check_all(db) >= 30);
+    arc_db_close(db);
+}
+
+static void
+test_phrase_never_spans_title_and_body(void **state)
+{
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("boundary", 400, &rep);
+    int64_t *ids = NULL, want[4000];
+    double *scores = NULL;
+    size_t n = 0, n_want;
+    int more = 0, used = 0;
+
+    (void)state;
+    /* every fifth title ends with "bridge" and its body starts with
+     * "fire": those do not match unless a column has the pair itself */
+    n_want = fts_ids(db, "\"bridge fire\"", want, 4000);
+    assert_true(n_want < 80);
+    assert_int_equal(Arc_phrase_pairs_scan(db, "\"bridge fire\"", 0, 0, 1.0, 100000, 0, &ids,
+                                           &scores, &n, &more, &used), ARC_OK);
+    assert_int_equal(used, 1);
+    assert_int_equal(n, n_want);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ids[i], want[i]);
+    free(ids);
+    free(scores);
+    arc_db_close(db);
+}
+
+/* One page of a search: ids and scores. */
+static size_t
+page(arc_db_t *db, const char *text, arc_sort_t sort, int offset, int ranged, int64_t *ids,
+     double *scores)
+{
+    arc_query_t *q = NULL;
+    arc_query_error_t qe;
+    arc_search_opts_t o;
+    arc_cursor_t *c = NULL;
+    const arc_hit_t *h;
+    size_t n = 0;
+
+    assert_int_equal(arc_query_parse(text, &q, &qe), ARC_OK);
+    memset(&o, 0, sizeof o);
+    o.limit = 20;
+    o.offset = offset;
+    o.sort = sort;
+    o.want_snippet = 1;
+    if (ranged) {
+        /* whole days inside the archive's span */
+        o.since = arc_days_from_civil(2025, 3, 1) * 86400 + 12 * 86400;
+        o.until = arc_days_from_civil(2025, 3, 1) * 86400 + 15 * 86400;
+    }
+    assert_int_equal(arc_search(db, q, &o, &c), ARC_OK);
+    while (arc_cursor_next(c, &h) == ARC_OK && h && n < 20) {
+        ids[n] = h->id;
+        scores[n] = h->score;
+        n++;
+    }
+    arc_cursor_destroy(c);
+    arc_query_destroy(q);
+    return n;
+}
+
+static void
+test_search_pages_are_the_same_with_and_without_the_lists(void **state)
+{
+    static const arc_sort_t sorts[] = { ARC_SORT_RELEVANCE, ARC_SORT_NEWEST, ARC_SORT_OLDEST };
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("pages", 400, &rep);
+
+    (void)state;
+    for (size_t p = 0; p < n_phrases; p++) {
+        for (size_t s = 0; s < 3; s++) {
+            for (int v = 0; v < 4; v++) {
+                int offset = v == 1 ? 5 : 0, ranged = v == 2;
+                int64_t a_id[20], b_id[20];
+                double a_s[20], b_s[20];
+                size_t na, nb;
+                /* v 3: a budget below the matches (the newest 6 scored) */
+                Arc_rank_set_budget(v == 3 ? 6 : 0);
+                Arc_phrase_pairs_enable(0);
+                na = page(db, phrases[p], sorts[s], offset, ranged, a_id, a_s);
+                Arc_phrase_pairs_enable(1);
+                nb = page(db, phrases[p], sorts[s], offset, ranged, b_id, b_s);
+                Arc_rank_set_budget(0);
+                if (na != nb)
+                    fail_msg("%s sort %d: %zu hits without the lists, %zu with", phrases[p],
+                             (int)sorts[s], na, nb);
+                for (size_t i = 0; i < na; i++) {
+                    if (a_id[i] != b_id[i])
+                        fail_msg("%s sort %d: hit %zu differs", phrases[p], (int)sorts[s], i);
+                    assert_float_equal(a_s[i], b_s[i], 1e-9 * (a_s[i] > 1 ? a_s[i] : 1));
+                }
+            }
+        }
+    }
+    arc_db_close(db);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phrase_matches_equal_fts5_through_the_lists),
+        cmocka_unit_test(test_phrase_matches_stay_exact_after_changes_since_optimize),
+        cmocka_unit_test(test_phrase_never_spans_title_and_body),
+        cmocka_unit_test(test_search_pages_are_the_same_with_and_without_the_lists),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
