@@ -401,10 +401,25 @@ static const char *const schema_v9[] = {
     NULL
 };
 
+/*
+ * Version 10: aliases and redirects by the entity they belong to. The shard
+ * sync writes each entity's document with its aliases and the ids merged
+ * into it, and deleting an entity cascades to its aliases; without these
+ * indexes every one of those lookups scanned the whole table (at 1M
+ * articles, 166k entities x 185k aliases: the entity documents took longer
+ * to sync than a third of the articles).
+ */
+static const char *const schema_v10[] = {
+    "CREATE INDEX IF NOT EXISTS entity_alias_entity ON entity_alias(entity_id)",
+    "CREATE INDEX IF NOT EXISTS entity_redirect_to ON entity_redirect(to_id)",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
-                                                 schema_v7, schema_v8, schema_v9 };
+                                                 schema_v7, schema_v8, schema_v9,
+                                                 schema_v10 };
 
 int
 arc_schema_version(void)
