@@ -294,18 +294,13 @@ say "end to end through newsquery"
 cli_sqlite=$(cli_ms --archive "$A")
 cli_local=$(cli_ms --shards "$LOCAL")
 cli_remote=$(cli_ms --shards "$REMOTE")
-export_e2e() { # BACKEND-ARGS...: export of everything to /dev/null
-    local lim=() n
-    n=$(cat "$W/articles")
-    if [ "$XLIM" -gt 0 ]; then
-        lim=(--limit "$XLIM")
-        [ "$n" -gt "$XLIM" ] && n=$XLIM
-    fi
-    /usr/bin/time -f '%U %S %e %M' -o "$W/export.time" "$NQY" "$@" export '' "${lim[@]}" > /dev/null
-    awk -v n="$n" '{ printf "%.0f rows/s wall (%.1f s, %.1f s CPU)", n / $3, $3, $1 + $2 }' "$W/export.time"
+export_e2e() { # BACKEND-ARGS...: export of everything (or the first XLIM rows), rows counted
+    local lim=()
+    [ "$XLIM" -gt 0 ] && lim=(--limit "$XLIM")
+    /usr/bin/time -f '%U %S %e %M' -o "$W/export.time" "$NQY" "$@" export '' "${lim[@]}" |
+        wc -l > "$W/export.rows"
+    awk -v n="$(cat "$W/export.rows")" '{ printf "%.0f rows/s wall (%d rows, %.1f s, %.1f s CPU)", n / ($3 > 0 ? $3 : 0.01), n, $3, $1 + $2 }' "$W/export.time"
 }
-"$NQY" --archive "$A" search --count '' --since 1970 > "$W/articles" 2> /dev/null ||
-    grep -c . "$CORPUS" > "$W/articles"
 e2e_sqlite=$(export_e2e --archive "$A")
 e2e_local=$(export_e2e --shards "$LOCAL")
 e2e_remote=$(export_e2e --shards "$REMOTE")
