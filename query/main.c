@@ -314,7 +314,9 @@ main(int argc, char **argv)
     if (strcmp(cmd, "search") == 0 || strcmp(cmd, "timeline") == 0) {
         query = join_args(nrest - 1, rest + 1);
         o.query = query;
-        if (strcmp(cmd, "search") == 0 && (!query || !*query) && !o.source && !o.since && !o.until)
+        /* the _arg strings: --since 1970 is time 0, which o.since cannot tell from unset */
+        if (strcmp(cmd, "search") == 0 && (!query || !*query) && !o.source && !o.since_arg
+            && !o.until_arg)
             usage_error("%s", "search needs a QUERY (use '' with --since/--source to list)");
         rc = strcmp(cmd, "search") == 0 ? qry_cmd_search(&o) : qry_cmd_timeline(&o);
     } else if (strcmp(cmd, "stories") == 0 || strcmp(cmd, "entities") == 0

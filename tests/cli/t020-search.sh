@@ -76,6 +76,11 @@ expect_eq "show returns the article" "$(cj "$T/show.json" get title)" "$(cj "$T/
 cj "$T/show.json" get body | grep -qi putin && ok "show has the body" || not_ok "show body lacks the word"
 raw=$(cj "$T/show.json" get published_raw)
 [ -n "$raw" ] && [ "$raw" != null ] && ok "the date as the feed wrote it is kept ($raw)" || not_ok "published_raw missing"
+# listing everything: '' with --since 1970 (time 0) is a date bound like any other
+n1970=$(nq search '' --since 1970 --count 2> "$T/e1970")
+expect_status "search '' --since 1970" $? 0
+n1900=$(nq search '' --since 1900 --count)
+expect_eq "--since 1970 lists what --since 1900 lists" "$n1970" "$n1900"
 nq show 999999999 > /dev/null 2> "$T/e4"
 expect_status "show unknown id" $? 1
 expect_grep "unknown id message" "$T/e4" "no article with id 999999999"
