@@ -47,26 +47,6 @@ Arc_phrase_pairs_enable(int on)
     pp_enabled = on;
 }
 
-/* Contract in archive-private.h. */
-const char *const Arc_phrase_pairs_schema[] = {
-    "CREATE TABLE IF NOT EXISTS phrase_pair("
-    " pair TEXT PRIMARY KEY,"
-    " n INTEGER NOT NULL,"
-    " ids BLOB) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS phrase_pair_meta("
-    " id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " upto INTEGER NOT NULL,"
-    " words TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS phrase_pair_stale(id INTEGER PRIMARY KEY)",
-    "CREATE TRIGGER IF NOT EXISTS phrase_pair_ai AFTER INSERT ON article"
-    " WHEN new.id <= (SELECT upto FROM phrase_pair_meta WHERE id = 1) BEGIN"
-    " INSERT OR IGNORE INTO phrase_pair_stale(id) VALUES (new.id); END",
-    "CREATE TRIGGER IF NOT EXISTS phrase_pair_au AFTER UPDATE OF title, summary, body ON article"
-    " WHEN old.id <= (SELECT upto FROM phrase_pair_meta WHERE id = 1) BEGIN"
-    " INSERT OR IGNORE INTO phrase_pair_stale(id) VALUES (old.id); END",
-    NULL
-};
-
 /* ---- small helpers ---- */
 
 typedef struct idvec {

@@ -382,7 +382,9 @@ static const char *const schema_v8[] = {
  *    imports) or whose title, summary or body changed since the lists
  *    were built (the triggers); searches confirm them one by one.
  */
-static const char *const schema_v9[] = {
+/* Also run by `newsindex optimize` on an archive that lacks the tables
+ * (contract in archive-private.h). */
+const char *const Arc_phrase_pairs_schema[] = {
     "CREATE TABLE IF NOT EXISTS phrase_pair("
     " pair TEXT PRIMARY KEY,"
     " n INTEGER NOT NULL,"
@@ -418,7 +420,7 @@ static const char *const schema_v10[] = {
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
-                                                 schema_v7, schema_v8, schema_v9,
+                                                 schema_v7, schema_v8, Arc_phrase_pairs_schema,
                                                  schema_v10 };
 
 int
