@@ -19,20 +19,12 @@
 
 #include "archive-private.h"
 #include "newsarc.h"
+#include "test_dir.h"
 
 static const char *
 fresh_dir(const char *name)
 {
-    static char path[700];
-    char cmd[800];
-    const char *base = getenv("TEST_TMPDIR");
-
-    snprintf(path, sizeof path, "%s/test_rank_phrase.%d.%s", base ? base : "/tmp",
-             (int)getpid(), name);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-    if (system(cmd) != 0)
-        fail_msg("cannot clean %s", path);
-    return path;
+    return test_fresh_dir("test_rank_phrase", name);
 }
 
 /* Zipf-like text over a small vocabulary: every word is frequent, so
