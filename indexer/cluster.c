@@ -896,7 +896,8 @@ prune_postings(idx_cluster_t *c, u32list_t *l, double stale_days)
  *  - sketches are kept for articles published within dup_days +
  *    SKETCH_LATE_DAYS of the newest one: a copy published more than
  *    SKETCH_LATE_DAYS before the newest article seen (a very late import)
- *    is no longer matched to its original.
+ *    is no longer matched to its original; the articles of dropped
+ *    sketches are dropped too.
  * Neither changes any decision for input arriving less than
  * SKETCH_LATE_DAYS late.
  */
@@ -918,6 +919,35 @@ compact(idx_cluster_t *c)
         k++;
     }
     c->n_sks = c->live_sks = k;
+    /* Only a kept sketch ever leads back to an older article (a copy's
+     * original), so the articles no kept sketch names are dropped: the
+     * array stays the size of the sketch window instead of growing by 24
+     * bytes an article for the whole run. Sketches are kept in arrival
+     * order, so their articles come in increasing order and move down in
+     * place. Called before the current article is added (maybe_compact),
+     * so no article index is held across it. */
+    {
+        size_t na = 0;
+        uint32_t last = UINT32_MAX;
+
+        for (size_t i = 0; i < k; i++) {
+            uint32_t old = c->sks[i].art;
+            if (old != last) {
+                c->arts[na++] = c->arts[old];
+                last = old;
+            }
+            c->sks[i].art = (uint32_t)(na - 1);
+        }
+        c->n_arts = na;
+        if (c->cap_arts > 4096 && na < c->cap_arts / 4) {
+            size_t cap = na * 2 > 1024 ? na * 2 : 1024;
+            art_state_t *a = realloc(c->arts, cap * sizeof *a);
+            if (a) {
+                c->arts = a;
+                c->cap_arts = cap;
+            }
+        }
+    }
     for (size_t i = 0; i < c->n_stories; i++) {
         story_state_t *s = &c->stories[i];
         if (s->centroid.v && (c->now - s->last) / DAY > stale_days) {
