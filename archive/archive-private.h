@@ -26,6 +26,10 @@ enum {
     ARC_ST_ENTITY_MENTIONS, ARC_ST_ENTITY_SURNAME, ARC_ST_ENTITY_PLACE,
     /* every occurrence, event entities (mention.c, entity.c, issue 3 v6) */
     ARC_ST_OCC_PUT, ARC_ST_OCC_DEL, ARC_ST_BODY_OF, ARC_ST_DATA_VERSION,
+    /* the change log written by code, not triggers (changelog.c, W v13) */
+    ARC_ST_CL_ARTICLE,
+    /* an article by its own URL (article.c, W v13) */
+    ARC_ST_URL_OWN,
     ARC_ST_COUNT
 };
 
@@ -48,6 +52,12 @@ struct arc_db {
     /* entity name -> id cache of the enrichment writer (mention.c, issue 3);
      * freed with the connection (a function destructor), never by db.c */
     struct arc_entity_cache *ent_cache;
+    /* arc_ids_has() is registered (mention.c): registering a function
+     * again would expire every prepared statement of the connection */
+    int ids_fn;
+    /* compressed bodies of the new articles in fts_pending, with their
+     * plain text, so indexing them does not inflate (body.c, schema 11) */
+    struct arc_body_kept *body_kept;
     /* issue 8 (X1): non-NULL on a handle from arc_shards_open(), whose
      * `sql` is then NULL (state owned by xapian.cc, freed by
      * Arc_xap_close from arc_db_close) */
@@ -162,6 +172,14 @@ arc_status_t Arc_timeline_step(arc_db_t *db, sqlite3_stmt **st,
                                arc_timeline_entry_t *e,
                                const arc_timeline_entry_t **out);
 
+/* ==== Interface to code in entity_timeline.c (issue 5) ==== */
+
+/* Test hook: bytes of entries an entity timeline sorts in memory before it
+ * writes them out as one sorted run of a temporary file and merges the
+ * runs (0 = the default, 4 MiB). Process-wide; tests set it small to
+ * exercise the merge. */
+void Arc_entity_timeline_set_run_bytes(size_t n);
+
 /* ==== Interface to code in ids.c ==== */
 
 /* Article ids follow publication day so that a date range is a rowid range:
@@ -261,22 +279,29 @@ extern const char *const Arc_phrase_pairs_schema[];
  * *pairs = pairs stored, *bytes = bytes of their lists and keys.
  * ARC_OK, ARC_E_DB or ARC_E_NOMEM. */
 arc_status_t Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes);
+/* Bytes of pair lists Arc_phrase_pairs_build holds in memory before it
+ * moves them to a temporary table (0: the default, 32 MB). The lists
+ * stored are the same whatever the budget. Process-wide; for tests. */
+void Arc_phrase_pairs_build_budget(size_t bytes);
 /* Every match of @p fts among rowids [lo, hi) (hi <= 0 open) through the
  * pair lists, when @p fts is one plain phrase of several words and the
  * lists make it cheaper than FTS5's walk; else *used = 0 and nothing else.
- * Without usable lists, when @p walk_max > 0 and a word of the phrase is
- * not frequent: one forward walk, given up (*used = 0) past
- * min(walk_max, max) matches. With *used = 1: *ids (malloc'd, newest
+ * Without usable lists, when @p walk_max > 0: with max <= walk_max, the
+ * newest max matches by forward walks of chunks of the id range, newest
+ * chunk first (always answers); else, when a word of the phrase is not
+ * frequent, one forward walk, given up (*used = 0) past walk_max
+ * matches. With *used = 1: *ids (malloc'd, newest
  * first) and *scores (malloc'd, arc_bm25(article_fts, 1, df) of each
- * row), *n of them; at most @p max, *more = 1 when there were more (the
- * newest max are given). Exact: the same rows as FTS5's phrase match.
+ * row), *n of them; at most @p max, *more = 1 when there were more, or
+ * may be (a walk that stopped at max; the newest max are given). Exact: the same rows as FTS5's phrase match.
  * arc_bm25 must be registered on db. ARC_OK, ARC_E_DB or ARC_E_NOMEM. */
 arc_status_t Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi,
                                    double df, int64_t max, int64_t walk_max, int64_t **ids,
                                    double **scores, size_t *n, int *more, int *used);
-/* 1 (the default): use the pair lists, else the forward walk of a phrase
- * with a rare word; 2: the lists only; 0: neither. Process-wide; for tests
- * and benchmarks. */
+/* 1 (the default): use the pair lists, else forward walks (newest chunk
+ * first up to max; one chunk for a phrase with a rare word); 2: the lists
+ * only; 3: no lists, and the walk always in chunks; 0: neither.
+ * Process-wide; for tests and benchmarks. */
 void Arc_phrase_pairs_enable(int on);
 
 /* ==== Interface to code in rank_and.c (words joined by AND, issue 5) ==== */
@@ -331,6 +356,18 @@ arc_status_t Arc_entity_redirect(arc_db_t *db, int64_t from, int64_t to);
  * @retval ARC_OK, ARC_E_NOT_FOUND (no such entity), ARC_E_DB */
 arc_status_t Arc_entity_final(arc_db_t *db, int64_t id, int64_t *out);
 
+/* ==== Interface to code in changelog.c (schema v13) ==== */
+
+/* Log a change to what article @p article's shard document holds (its
+ * mentions, events): appends (0, article) to change_log unless the newest
+ * row already names it, the rule of the v8 triggers. Call after the change,
+ * in its transaction. @retval ARC_OK, ARC_E_DB */
+arc_status_t Arc_change_log_article(arc_db_t *db, int64_t article);
+
+/* Log every article that mentions entity @p entity, before its mentions
+ * are moved or rewritten (an entity merge). @retval ARC_OK, ARC_E_DB */
+arc_status_t Arc_change_log_entity_articles(arc_db_t *db, int64_t entity);
+
 /* ==== Interface to code in mention.c (every occurrence, issue 3) ==== */
 
 /* Rewrite the packed occurrences and event entities of every article that
@@ -359,9 +396,70 @@ arc_status_t Arc_mentions_sql_functions(arc_db_t *db);
 int64_t Arc_entity_cache_get(arc_db_t *db, int kind, const char *name);
 void Arc_entity_cache_put(arc_db_t *db, int kind, const char *name, int64_t id);
 void Arc_entity_cache_clear(arc_db_t *db);
+/* Entity @p from was merged into another: forget every resolved name, but
+ * keep the remembered alias rows of other entities (a merge deletes only
+ * the merged entity's), so they are not inserted again. */
+void Arc_entity_cache_merged(arc_db_t *db, int64_t from);
 /* Create the cache on first use; empty it when another connection has
  * committed since the last call. Call once per enriched article. */
 void Arc_entity_cache_validate(arc_db_t *db);
+
+/* ==== Interface to code in body.c (compressed bodies, issue 6, schema 11) ==== */
+
+/* A body ready to bind: the compressed BLOB (blob, blob_len) or, when it
+ * is not worth compressing, the plain text; both NULL for no body. */
+typedef struct {
+    const char *text;           /* the plain body (the caller's), or NULL */
+    const void *blob;           /* compressed form, or NULL: store text */
+    size_t blob_len;
+    void *owned;                /* what Arc_body_packed_free() frees */
+} arc_body_packed_t;
+
+/* Prepare text (NULL or "" = no body) for storing. given/given_len: a
+ * precompressed form from arc_body_compress() (NULL = none): it is used
+ * when its length and Adler-32 match text (no inflating), else
+ * ARC_E_BAD_ARG with a message on db; without it the text is compressed
+ * here. p starts zeroed; a second call on a packed p does nothing. The
+ * caller keeps text and given alive while p is bound and calls
+ * Arc_body_packed_free(p) after; returns ARC_OK, ARC_E_BAD_ARG,
+ * ARC_E_NOMEM, ARC_E_INTERNAL. */
+arc_status_t Arc_body_pack(arc_db_t *db, const char *text, const void *given,
+                           size_t given_len, arc_body_packed_t *p);
+/* Bind a packed body to parameter idx (SQLITE_STATIC: p must outlive the
+ * step). */
+void Arc_body_bind(sqlite3_stmt *st, int idx, const arc_body_packed_t *p);
+void Arc_body_packed_free(arc_body_packed_t *p);
+/* Decode a compressed body blob[0..n): at least its first `want` bytes
+ * (SIZE_MAX = all, then checked against its length and Adler-32). *out is
+ * malloc'd (free), NUL-terminated, *out_len bytes long. On failure *out is
+ * NULL and *why a static phrase. Returns ARC_OK, ARC_E_CORRUPT,
+ * ARC_E_NOMEM. */
+arc_status_t Arc_body_inflate(const void *blob, size_t n, size_t want, char **out,
+                              size_t *out_len, const char **why);
+/* Register the SQL function arc_body(body [, id [, n]]) on a connection:
+ * the plain text of a stored body (TEXT passes through, a compressed BLOB
+ * is inflated; with n > 0 at least its first n bytes; a corrupt one fails
+ * the statement naming article id). Every SQL read of article.body or
+ * article_version.body goes through it, and so do the FTS5 content view
+ * article_text, the FTS triggers and the event view (schema 11), so db.c
+ * registers it on every connection it opens. Returns an SQLite code. */
+int Arc_body_sql_register(sqlite3 *sql);
+/* Decode every compressed body (articles and versions); report(ctx, line)
+ * gets one line per corrupt one naming the article (the first 20, then a
+ * count). Returns ARC_OK (corrupt bodies are reported, not an error),
+ * ARC_E_DB or ARC_E_NOMEM. Used by arc_db_check(). */
+arc_status_t Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line),
+                            void *ctx);
+/* The plain text of new articles whose FTS rows wait in db->fts_pending
+ * (article.c), kept with their compressed form so that indexing them
+ * reads the text without inflating: keep (best effort; a TEXT body is not
+ * kept), find the latest kept for an id (1 = found; pointers valid until
+ * the clear), clear after indexing, free on close. */
+void Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p);
+int Arc_body_kept_find(arc_db_t *db, int64_t id, const void **blob, size_t *blob_len,
+                       const char **text);
+void Arc_body_kept_clear(arc_db_t *db);
+void Arc_body_kept_free(arc_db_t *db);
 
 /* ==== Interface to code in shards*.c and xapian.cc (Xapian shards, issue 8) ==== */
 

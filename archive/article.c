@@ -102,6 +102,14 @@ find_existing(arc_db_t *db, const char *canon, const char *orig, int64_t src,
     sqlite3_stmt *st;
     arc_status_t s;
 
+    /* an article's own (canonical) URL is in article.url only; article_url
+     * holds its other URLs (and, in archives before schema 13, that one) */
+    st = Arc_db_cached(db, ARC_ST_URL_OWN, "SELECT id FROM article WHERE url = ?1");
+    if (!st)
+        return ARC_E_DB;
+    Arc_bind_text(st, 1, canon);
+    if ((s = lookup_id(db, st, id)) || *id)
+        return s;
     st = Arc_db_cached(db, ARC_ST_URL_LOOKUP,
                        "SELECT article_id FROM article_url WHERE url = ?1");
     if (!st)
@@ -138,11 +146,13 @@ find_existing(arc_db_t *db, const char *canon, const char *orig, int64_t src,
     return ARC_OK;
 }
 
+/* Record another URL of article id (none when it is the article's own). */
 static arc_status_t
 add_url(arc_db_t *db, const char *url, int64_t id)
 {
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_URL_INS,
-        "INSERT OR IGNORE INTO article_url(url, article_id) VALUES (?1, ?2)");
+        "INSERT OR IGNORE INTO article_url(url, article_id) SELECT ?1, ?2"
+        " WHERE NOT EXISTS (SELECT 1 FROM article WHERE id = ?2 AND url = ?1)");
     int rc;
 
     if (!st)
@@ -166,10 +176,14 @@ differs(const char *stored, const char *given)
  * update. Returns ARC_OK and sets *changed. */
 static arc_status_t
 update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
-                const char *hash, int *changed)
+                const char *hash, arc_body_packed_t *body, int *changed)
 {
+    /* column 2 the plain body to compare (not inflated when the stored
+     * one is the given compressed body ?2, i.e. the text ?3), 6 the stored
+     * one to keep */
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_ARTICLE_OLD,
-        "SELECT title, summary, body, content_hash, capture, version FROM article WHERE id = ?1");
+        "SELECT title, summary, CASE WHEN body = ?2 THEN ?3 ELSE arc_body(body, id) END,"
+        " content_hash, capture, version, body FROM article WHERE id = ?1");
     sqlite3_stmt *ins, *upd;
     int rc;
 
@@ -177,6 +191,13 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
     if (!st)
         return ARC_E_DB;
     sqlite3_bind_int64(st, 1, id);
+    if (body->blob) {   /* the caller's, checked against the text */
+        sqlite3_bind_blob(st, 2, body->blob, (int)body->blob_len, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, body->text, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 2);
+        sqlite3_bind_null(st, 3);
+    }
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
@@ -195,7 +216,8 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
     {
         sqlite3_stmt *seen = Arc_db_cached(db, ARC_ST_VERSION_SEEN,
             "SELECT 1 FROM article_version WHERE article_id = ?1 AND title = ?2"
-            " AND (?3 IS NULL OR summary = ?3) AND (?4 IS NULL OR body = ?4)");
+            " AND (?3 IS NULL OR summary = ?3)"
+            " AND (?4 IS NULL OR arc_body(body, article_id) = ?4)");
         int was_seen;
         if (!seen) {
             sqlite3_reset(st);
@@ -241,13 +263,19 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
     sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 5));
     sqlite3_bind_int64(ins, 3, now_utc());
     for (int i = 0; i < 5; i++)
-        sqlite3_bind_value(ins, 4 + i, sqlite3_column_value(st, i));
+        sqlite3_bind_value(ins, 4 + i, sqlite3_column_value(st, i == 2 ? 6 : i));
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return Arc_db_sqlerr(db, "keeping an article version");
 
+    /* compressed (body.c) only now that it is stored */
+    {
+        arc_status_t ps = Arc_body_pack(db, a->body, a->body_z, a->body_z_len, body);
+        if (ps)
+            return ps;
+    }
     upd = Arc_db_cached(db, ARC_ST_ARTICLE_UPD,
         "UPDATE article SET title = ?2, summary = coalesce(?3, summary),"
         " body = coalesce(?4, body), content_hash = coalesce(?5, content_hash),"
@@ -259,7 +287,7 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
     sqlite3_bind_int64(upd, 1, id);
     Arc_bind_text(upd, 2, a->title);
     Arc_bind_text(upd, 3, empty(a->summary) ? NULL : a->summary);
-    Arc_bind_text(upd, 4, empty(a->body) ? NULL : a->body);
+    Arc_body_bind(upd, 4, body);
     Arc_bind_text(upd, 5, hash);
     Arc_bind_text(upd, 6, a->capture);
     Arc_bind_text(upd, 7, empty(a->byline) ? NULL : a->byline);
@@ -351,8 +379,11 @@ arc_article_index_pending(arc_db_t *db)
 
     if (n == 0)
         return ARC_OK;
+    /* the plain body kept at put time when the row still holds that
+     * body (?2 its compressed form, ?3 its text), else inflated */
     text = Arc_db_cached(db, ARC_ST_FTS_TEXT,
-                         "SELECT title, summary, body FROM article WHERE id = ?1");
+                         "SELECT title, summary, CASE WHEN body = ?2 THEN ?3"
+                         " ELSE arc_body(body, id) END FROM article WHERE id = ?1");
     if (!text)
         return ARC_E_DB;
     qsort(db->fts_pending, (size_t)n, sizeof db->fts_pending[0], cmp_id);
@@ -361,6 +392,18 @@ arc_article_index_pending(arc_db_t *db)
         if (i > 0 && db->fts_pending[i] == db->fts_pending[i - 1])
             continue;
         sqlite3_bind_int64(text, 1, db->fts_pending[i]);
+        {
+            const void *kb = NULL;
+            const char *kt = NULL;
+            size_t kn = 0;
+            if (Arc_body_kept_find(db, db->fts_pending[i], &kb, &kn, &kt)) {
+                sqlite3_bind_blob(text, 2, kb, (int)kn, SQLITE_STATIC);
+                sqlite3_bind_text(text, 3, kt, -1, SQLITE_STATIC);
+            } else {
+                sqlite3_bind_null(text, 2);
+                sqlite3_bind_null(text, 3);
+            }
+        }
         rc = sqlite3_step(text);
         if (rc == SQLITE_ROW)
             s = fts_insert(db, db->fts_pending[i], text, NULL);
@@ -368,15 +411,17 @@ arc_article_index_pending(arc_db_t *db)
             s = Arc_db_sqlerr(db, "reading an article to index");
         sqlite3_reset(text);
     }
-    if (!s)
+    if (!s) {
         db->n_fts_pending = 0;
+        Arc_body_kept_clear(db);
+    }
     return s;
 }
 
 /* Index a just-inserted article now or (bulk import, inside a transaction)
  * at arc_article_index_pending(). */
 static arc_status_t
-fts_new(arc_db_t *db, int64_t id, const arc_article_t *a)
+fts_new(arc_db_t *db, int64_t id, const arc_article_t *a, const arc_body_packed_t *body)
 {
     arc_status_t s;
 
@@ -386,6 +431,7 @@ fts_new(arc_db_t *db, int64_t id, const arc_article_t *a)
         (s = arc_article_index_pending(db)))
         return s;
     db->fts_pending[db->n_fts_pending++] = id;
+    Arc_body_keep(db, id, body);
     return ARC_OK;
 }
 
@@ -466,6 +512,7 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
     arc_status_t s;
     sqlite3_stmt *st;
     int rc, changed;
+    arc_body_packed_t body = { NULL, NULL, 0, NULL };
 
     if (id_out)
         *id_out = 0;
@@ -491,11 +538,15 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
         Arc_hash_text(a->title, a->body, hash_buf);
         hash = hash_buf;
     }
+    /* a precompressed body is checked against the text at once (cheap);
+     * otherwise the body is compressed only when it is stored */
+    if (a->body_z && (s = Arc_body_pack(db, a->body, a->body_z, a->body_z_len, &body)))
+        goto done;
     if ((s = find_existing(db, canon, a->url, src, a->guid, hash, &id)))
         goto done;
 
     if (id) {
-        if ((s = update_existing(db, id, a, hash, &changed)))
+        if ((s = update_existing(db, id, a, hash, &body, &changed)))
             goto done;
         if ((s = add_url(db, canon, id)))
             goto done;
@@ -507,6 +558,10 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
     seen = a->first_seen > 0 ? a->first_seen : now_utc();
     t = a->published != ARC_TIME_NONE ? a->published : seen;
     if ((s = next_id(db, t, &id)))
+        goto done;
+    /* stored compressed when that pays (body.c), compressed here only if
+     * the caller did not; the plain text is what is hashed and indexed */
+    if ((s = Arc_body_pack(db, a->body, a->body_z, a->body_z_len, &body)))
         goto done;
     st = Arc_db_cached(db, ARC_ST_ARTICLE_INS,
         "INSERT INTO article(id, url, source_id, guid, title, byline, published,"
@@ -531,7 +586,7 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
     sqlite3_bind_int64(st, 9, seen);
     Arc_bind_text(st, 10, empty(a->lang) ? NULL : a->lang);
     Arc_bind_text(st, 11, empty(a->summary) ? NULL : a->summary);
-    Arc_bind_text(st, 12, empty(a->body) ? NULL : a->body);
+    Arc_body_bind(st, 12, &body);
     Arc_bind_text(st, 13, hash);
     Arc_bind_text(st, 14, a->capture);
     Arc_bind_text(st, 15, empty(a->published_raw) ? NULL : a->published_raw);
@@ -541,15 +596,15 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
         s = Arc_db_sqlerr(db, "storing an article");
         goto done;
     }
-    if ((s = fts_new(db, id, a)))
+    if ((s = fts_new(db, id, a, &body)))
         goto done;
-    if ((s = add_url(db, canon, id)))
-        goto done;
+    /* its URL is article.url: article_url only keeps other ones */
     if (res)
         *res = ARC_PUT_NEW;
 done:
     if (s == ARC_OK && id_out)
         *id_out = id;
+    Arc_body_packed_free(&body);
     free(canon);
     return s;
 }
@@ -573,7 +628,7 @@ arc_article_get(arc_db_t *db, int64_t id, arc_article_t **out)
     *out = NULL;
     st = Arc_db_prepare(db,
         "SELECT a.id, a.url, a.guid, s.name, s.site, a.title, a.byline, a.published,"
-        " a.published_src, a.first_seen, a.updated, a.lang, a.summary, a.body,"
+        " a.published_src, a.first_seen, a.updated, a.lang, a.summary, arc_body(a.body, a.id),"
         " a.content_hash, a.capture, a.story_id, a.version, a.published_raw"
         " FROM article a LEFT JOIN source s ON s.id = a.source_id WHERE a.id = ?1");
     if (!st)

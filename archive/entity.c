@@ -47,6 +47,27 @@ first_id(arc_db_t *db, sqlite3_stmt *st, int64_t *id, const char *what)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, what);
 }
 
+static int
+cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+/* Sort v ascending and drop repeats; returns the new length. */
+static size_t
+unique_ascending(int64_t *v, size_t n)
+{
+    size_t k = 0;
+
+    qsort(v, n, sizeof *v, cmp_i64);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || v[k - 1] != v[i])
+            v[k++] = v[i];
+    return k;
+}
+
 /*
  * The entity an alias most likely means: among the live entities carrying
  * it (merges followed), the one with most mentioned articles (counted up
@@ -55,50 +76,75 @@ first_id(arc_db_t *db, sqlite3_stmt *st, int64_t *id, const char *what)
 static arc_status_t
 alias_entity(arc_db_t *db, int kind, const char *alias, int64_t *id)
 {
-    int64_t cand[MAX_CANDIDATES], best_count = -1;
-    size_t n = 0;
+    int64_t buf[64], *cand = buf, best_count = -1;
+    size_t n = 0, cap = sizeof buf / sizeof buf[0];
     sqlite3_stmt *st;
-    int rc = SQLITE_DONE;
+    arc_status_t s = ARC_OK;
+    int rc;
 
     *id = 0;
+    /* the distinct live ids, ascending, at most MAX_CANDIDATES: sorted and
+     * deduplicated here, as SQL's DISTINCT and ORDER BY would open a
+     * temporary b-tree per lookup */
     st = Arc_db_cached(db, ARC_ST_ALIAS_FIND,
-        "SELECT DISTINCT coalesce((SELECT to_id FROM entity_redirect"
-        " WHERE from_id = a.entity_id), a.entity_id) AS live"
-        " FROM entity_alias a WHERE a.kind = ?1 AND a.alias = ?2"
-        " ORDER BY live LIMIT 16");
+        "SELECT coalesce((SELECT to_id FROM entity_redirect"
+        " WHERE from_id = a.entity_id), a.entity_id)"
+        " FROM entity_alias a WHERE a.kind = ?1 AND a.alias = ?2");
     if (!st)
         return ARC_E_DB;
     sqlite3_bind_int(st, 1, kind);
     Arc_bind_text(st, 2, alias);
-    while (n < MAX_CANDIDATES && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            int64_t *p = malloc(2 * cap * sizeof *p);
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            memcpy(p, cand, n * sizeof *p);
+            if (cand != buf)
+                free(cand);
+            cand = p;
+            cap *= 2;
+        }
         cand[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (n < MAX_CANDIDATES && rc != SQLITE_DONE)
-        return Arc_db_sqlerr(db, "looking up an alias");
-    if (n <= 1) {
-        *id = n ? cand[0] : 0;
-        return ARC_OK;
     }
-    for (size_t i = 0; i < n; i++) {
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        if (cand != buf)
+            free(cand);
+        return rc == SQLITE_NOMEM ? Arc_db_error(db, ARC_E_NOMEM, "out of memory")
+                                  : Arc_db_sqlerr(db, "looking up an alias");
+    }
+    n = unique_ascending(cand, n);
+    if (n > MAX_CANDIDATES)
+        n = MAX_CANDIDATES;
+    if (n <= 1)
+        *id = n ? cand[0] : 0;
+    for (size_t i = 0; n > 1 && i < n && !s; i++) {
         int64_t c;
 
         st = Arc_db_cached(db, ARC_ST_ENTITY_MENTIONS,
             "SELECT count(*) FROM (SELECT 1 FROM mention WHERE entity_id = ?1 LIMIT ?2)");
-        if (!st)
-            return ARC_E_DB;
+        if (!st) {
+            s = ARC_E_DB;
+            break;
+        }
         sqlite3_bind_int64(st, 1, cand[i]);
         sqlite3_bind_int(st, 2, MENTION_COUNT_CAP);
         rc = sqlite3_step(st);
         c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
         sqlite3_reset(st);
         if (rc != SQLITE_ROW)
-            return Arc_db_sqlerr(db, "counting mentions");
-        if (c > best_count) {  /* candidates ascend: ties keep the oldest */
+            s = Arc_db_sqlerr(db, "counting mentions");
+        else if (c > best_count) {  /* candidates ascend: ties keep the oldest */
             best_count = c;
             *id = cand[i];
         }
     }
-    return ARC_OK;
+    if (cand != buf)
+        free(cand);
+    return s;
 }
 
 /* A new full-name person absorbs the surname-only person of the same
@@ -229,15 +275,28 @@ alias:
 static arc_status_t
 body_matches(arc_db_t *db, int64_t article, const char *body, int *same)
 {
+    /* a new article of a bulk import: its plain body is kept (body.c)
+     * and read without inflating while the row holds that body */
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_BODY_OF,
-        "SELECT body FROM article WHERE id = ?1");
+        "SELECT CASE WHEN body = ?2 THEN ?3 ELSE arc_body(body, id) END"
+        " FROM article WHERE id = ?1");
     size_t len = strlen(body);
+    const void *kb = NULL;
+    const char *kt = NULL;
+    size_t kn = 0;
     int rc;
 
     *same = 0;
     if (!st)
         return ARC_E_DB;
     sqlite3_bind_int64(st, 1, article);
+    if (Arc_body_kept_find(db, article, &kb, &kn, &kt)) {
+        sqlite3_bind_blob(st, 2, kb, (int)kn, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, kt, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 2);
+        sqlite3_bind_null(st, 3);
+    }
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         const void *b = sqlite3_column_blob(st, 0);
@@ -307,7 +366,7 @@ arc_article_enrich_all(arc_db_t *db, int64_t article, const arc_enrichment_t *en
     sqlite3_stmt *st;
     arc_status_t s = ARC_OK;
     int64_t *eids = NULL;
-    int same_body = 0;
+    int same_body = 0, changed = 0;   /* mention or event rows changed */
     size_t blen;
 
     if (db->readonly)
@@ -327,6 +386,8 @@ arc_article_enrich_all(arc_db_t *db, int64_t article, const arc_enrichment_t *en
             sqlite3_bind_int64(st, 1, article);
             if ((s = step_done(db, st, del[i].what)))
                 return s;
+            if (del[i].slot != ARC_ST_OCC_DEL && sqlite3_changes(db->sql) > 0)
+                changed = 1;
         }
     }
     if (en->n_mentions) {
@@ -358,6 +419,7 @@ arc_article_enrich_all(arc_db_t *db, int64_t article, const arc_enrichment_t *en
         sqlite3_bind_int(st, 4, m->first_offset);
         if ((s = step_done(db, st, "storing a mention")))
             goto done;
+        changed = 1;
     }
     if (en->n_occurrences) {
         /* occurrences of a nameless mention are dropped */
@@ -389,7 +451,11 @@ arc_article_enrich_all(arc_db_t *db, int64_t article, const arc_enrichment_t *en
             continue;
         if ((s = put_event(db, article, e, en->body, same_body && in_body, eids, en)))
             goto done;
+        changed = 1;
     }
+    /* one change-log row for all of them (schema v13: no trigger per row) */
+    if (changed)
+        s = Arc_change_log_article(db, article);
 done:
     free(eids);
     return s;

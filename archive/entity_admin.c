@@ -68,6 +68,10 @@ Arc_entity_redirect(arc_db_t *db, int64_t from, int64_t to)
 {
     arc_status_t s;
 
+    /* the articles whose mentions move, logged for the shards (schema v13:
+     * no trigger on mention) */
+    if ((s = Arc_change_log_entity_articles(db, from)))
+        return s;
     /* packed occurrences and event entities first: they are found through
      * the mention rows of `from`, which move next */
     if ((s = Arc_mentions_redirect(db, from, to)))

@@ -2,9 +2,30 @@
  * entity_timeline.c - the dated events of the articles that mention one
  * entity, driven by the mention index (entity_id, article_id) so that a
  * busy entity's year is read without scanning other articles' events.
+ *
+ * A busy entity's year is large (issue 5: about 230,000 entries for the
+ * busiest person at 1M articles), so arc_entity_timeline_open() works in
+ * the order the data is stored and sorts at the end:
+ *  1. one statement walks the entity's mentions in article order and,
+ *     per article, only its events within the date bounds (the index
+ *     event_row_article_date, schema v12, seeks them);
+ *  2. per article, in C: the entity rule (see open), the article's url,
+ *     title, source and story read once, sentences cut from its body read
+ *     once (only for events without a stored text);
+ *  3. the entries are sorted by (date, article, start, event id) with a
+ *     bounded-memory merge sort: entries gather in a run of at most
+ *     RUN_BYTES; a timeline that fits one run is sorted and read from
+ *     memory, a larger one writes its sorted runs to an unlinked
+ *     temporary file (tmpfile()) and arc_entity_timeline_next() merges
+ *     them. Memory: one run (RUN_BYTES of entries, a 48-byte key each)
+ *     while walking; READ_BYTES per written run while merging, i.e. 1/64
+ *     of the timeline's size (1.4 MB for the busiest year at 1M).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "archive-private.h"
 
@@ -63,11 +84,649 @@ arc_entity_lookup(arc_db_t *db, int64_t id, arc_entity_kind_t *kind, char **name
     return s;
 }
 
+/* Bytes of entries gathered before a run is sorted and written out
+ * (run_bytes: tests make it small), bytes read at a time from each written
+ * run while merging, bytes written at a time. */
+#define RUN_BYTES ((size_t)4 << 20)
+static size_t run_bytes = RUN_BYTES;
+#define READ_BYTES (64u << 10)
+#define WRITE_BYTES (1u << 20)
+
+/* One entry as stored in a run: this header, then the text, source, url
+ * and title, each NUL-terminated when present, padded to 8 bytes. */
+typedef struct rec {
+    int64_t date, article, start, event, end, story;
+    int32_t granularity, from_published;
+    uint32_t len[4];            /* text, source, url, title: bytes + 1; 0 = NULL */
+    uint8_t start_null, pad[7];
+} rec_t;
+
+enum { S_TEXT, S_SOURCE, S_URL, S_TITLE };
+
+/* An entry of the current run: its sort key and where it is in `arena`. */
+typedef struct key {
+    int64_t date, article, start, event;
+    size_t off;
+    int start_null;
+} tl_key_t;
+
+/* A written run while merging: bytes [pos, end) of the file are still to
+ * be read; buf[at, have) holds what was read and not yet consumed. */
+typedef struct run {
+    int64_t pos, end;
+    char *buf;
+    size_t cap, at, have;
+    rec_t cur;                  /* header of the record at buf + at */
+} run_t;
+
 struct arc_entity_timeline {
     arc_db_t *db;
-    sqlite3_stmt *st;
     arc_timeline_entry_t e;
+    /* the run being gathered, then (no spill) the whole timeline */
+    char *arena;
+    size_t used, cap;
+    tl_key_t *keys;
+    size_t n_keys, cap_keys, next_key;
+    /* spilled runs */
+    FILE *tmp;
+    int64_t file_end;           /* bytes written to tmp */
+    char *wbuf;                 /* WRITE_BYTES, gathering a run's records */
+    run_t *runs;
+    size_t n_runs, cap_runs;
+    size_t *heap;               /* indices of runs with records, min first */
+    size_t n_heap;
+    int advance;                /* the top run's record was handed out */
 };
+
+/* SQL's ORDER BY ev.date, a.id, ev.start (NULL first), then the event id
+ * so that the order is total. */
+static int
+key_cmp3(int64_t d1, int64_t a1, int n1, int64_t s1, int64_t e1,
+         int64_t d2, int64_t a2, int n2, int64_t s2, int64_t e2)
+{
+    if (d1 != d2)
+        return d1 < d2 ? -1 : 1;
+    if (a1 != a2)
+        return a1 < a2 ? -1 : 1;
+    if (n1 != n2)
+        return n1 ? -1 : 1;
+    if (!n1 && s1 != s2)
+        return s1 < s2 ? -1 : 1;
+    if (e1 != e2)
+        return e1 < e2 ? -1 : 1;
+    return 0;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+    const tl_key_t *x = a, *y = b;
+    return key_cmp3(x->date, x->article, x->start_null, x->start, x->event,
+                    y->date, y->article, y->start_null, y->start, y->event);
+}
+
+static int
+rec_cmp(const rec_t *x, const rec_t *y)
+{
+    return key_cmp3(x->date, x->article, x->start_null, x->start, x->event,
+                    y->date, y->article, y->start_null, y->start, y->event);
+}
+
+static size_t
+rec_size(const rec_t *r)
+{
+    size_t n = sizeof *r;
+    for (int i = 0; i < 4; i++)
+        n += r->len[i];
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Point t->e at the record whose header is *r and whose strings follow at p. */
+static const arc_timeline_entry_t *
+entry_from(arc_entity_timeline_t *t, const rec_t *r, const char *p)
+{
+    const char *s[4];
+
+    for (int i = 0; i < 4; i++) {
+        s[i] = r->len[i] ? p : NULL;
+        p += r->len[i];
+    }
+    t->e.date = r->date;
+    t->e.granularity = (arc_granularity_t)r->granularity;
+    t->e.text = s[S_TEXT];
+    t->e.from_published = r->from_published;
+    t->e.article = r->article;
+    t->e.source = s[S_SOURCE];
+    t->e.url = s[S_URL];
+    t->e.title = s[S_TITLE];
+    /* as sqlite3_column_int() reads them */
+    t->e.start = r->start_null ? 0 : (int)r->start;
+    t->e.end = (int)r->end;
+    t->e.story = r->story;
+    return &t->e;
+}
+
+/* Write buf[0, n) at the end of the temporary file. */
+static arc_status_t
+write_out(arc_entity_timeline_t *t, const char *buf, size_t n)
+{
+    int fd = fileno(t->tmp);
+
+    while (n > 0) {
+        ssize_t k = pwrite(fd, buf, n, (off_t)t->file_end);
+        if (k <= 0)
+            return Arc_db_error(t->db, ARC_E_IO, "cannot write the timeline's temporary file");
+        buf += k;
+        n -= (size_t)k;
+        t->file_end += k;
+    }
+    return ARC_OK;
+}
+
+/* Sort the current run and append it to the temporary file. */
+static arc_status_t
+spill(arc_entity_timeline_t *t)
+{
+    arc_status_t s;
+    size_t fill = 0;
+    run_t *r;
+
+    if (!t->tmp) {
+        t->tmp = tmpfile();
+        if (!t->tmp)
+            return Arc_db_error(t->db, ARC_E_IO, "cannot create a temporary file for the timeline");
+        if (!(t->wbuf = malloc(WRITE_BYTES)))
+            return Arc_db_error(t->db, ARC_E_NOMEM, "out of memory");
+    }
+    if (t->n_runs == t->cap_runs) {
+        size_t cap = t->cap_runs ? 2 * t->cap_runs : 16;
+        run_t *n = realloc(t->runs, cap * sizeof *n);
+        if (!n)
+            return Arc_db_error(t->db, ARC_E_NOMEM, "out of memory");
+        t->runs = n;
+        t->cap_runs = cap;
+    }
+    qsort(t->keys, t->n_keys, sizeof *t->keys, key_cmp);
+    r = &t->runs[t->n_runs];
+    memset(r, 0, sizeof *r);
+    r->pos = t->file_end;
+    for (size_t i = 0; i < t->n_keys; i++) {
+        const char *p = t->arena + t->keys[i].off;
+        size_t n;
+        rec_t h;
+        memcpy(&h, p, sizeof h);
+        n = rec_size(&h);
+        if (fill + n > WRITE_BYTES && fill > 0) {
+            if ((s = write_out(t, t->wbuf, fill)))
+                return s;
+            fill = 0;
+        }
+        if (n > WRITE_BYTES) {
+            if ((s = write_out(t, p, n)))
+                return s;
+        } else {
+            memcpy(t->wbuf + fill, p, n);
+            fill += n;
+        }
+    }
+    if (fill > 0 && (s = write_out(t, t->wbuf, fill)))
+        return s;
+    r->end = t->file_end;
+    t->n_runs++;
+    t->n_keys = 0;
+    t->used = 0;
+    return ARC_OK;
+}
+
+/* Contract in archive-private.h. */
+void
+Arc_entity_timeline_set_run_bytes(size_t n)
+{
+    run_bytes = n ? n : RUN_BYTES;
+}
+
+/* Append one entry to the current run (spilling it first when full). */
+static arc_status_t
+add_entry(arc_entity_timeline_t *t, rec_t *h, const char *const *str, const size_t *len)
+{
+    arc_status_t s;
+    size_t need;
+    char *p;
+
+    for (int i = 0; i < 4; i++)
+        h->len[i] = str[i] ? (uint32_t)len[i] + 1 : 0;
+    need = rec_size(h);
+    if (t->used + need > run_bytes && t->n_keys > 0 && (s = spill(t)))
+        return s;
+    if (t->used + need > t->cap) {
+        size_t cap = t->cap ? t->cap : 64 << 10;
+        char *n;
+        while (cap < t->used + need)
+            cap *= 2;
+        if (!(n = realloc(t->arena, cap)))
+            return Arc_db_error(t->db, ARC_E_NOMEM, "out of memory");
+        t->arena = n;
+        t->cap = cap;
+    }
+    if (t->n_keys == t->cap_keys) {
+        size_t cap = t->cap_keys ? 2 * t->cap_keys : 1024;
+        tl_key_t *n = realloc(t->keys, cap * sizeof *n);
+        if (!n)
+            return Arc_db_error(t->db, ARC_E_NOMEM, "out of memory");
+        t->keys = n;
+        t->cap_keys = cap;
+    }
+    p = t->arena + t->used;
+    memcpy(p, h, sizeof *h);
+    p += sizeof *h;
+    for (int i = 0; i < 4; i++) {
+        if (!str[i])
+            continue;
+        memcpy(p, str[i], len[i]);
+        p[len[i]] = '\0';
+        p += len[i] + 1;
+    }
+    memset(p, 0, need - (size_t)(p - (t->arena + t->used)));
+    t->keys[t->n_keys++] = (tl_key_t){ h->date, h->article, h->start, h->event, t->used,
+                                     h->start_null };
+    t->used += need;
+    return ARC_OK;
+}
+
+/* Make buf[at, at + need) of run r readable, reading from fd; 1 when it
+ * is, 0 at the run's end, -1 on a read error or out of memory. */
+static int
+run_fill(run_t *r, int fd, size_t need)
+{
+    if (r->have - r->at >= need)
+        return 1;
+    if (r->at > 0) {
+        memmove(r->buf, r->buf + r->at, r->have - r->at);
+        r->have -= r->at;
+        r->at = 0;
+    }
+    if (need > r->cap || r->cap < READ_BYTES) {
+        size_t cap = need > READ_BYTES ? need : READ_BYTES;
+        char *n = realloc(r->buf, cap);
+        if (!n)
+            return -1;
+        r->buf = n;
+        r->cap = cap;
+    }
+    while (r->have < need && r->pos < r->end) {
+        int64_t want = r->end - r->pos;
+        ssize_t got;
+        if (want > (int64_t)(r->cap - r->have))
+            want = (int64_t)(r->cap - r->have);
+        got = pread(fd, r->buf + r->have, (size_t)want, (off_t)r->pos);
+        if (got <= 0)
+            return -1;
+        r->have += (size_t)got;
+        r->pos += got;
+    }
+    return r->have >= need ? 1 : 0;
+}
+
+/* Load the header of run r's next record into r->cur; 1, 0 at the end,
+ * -1 on error. */
+static int
+run_load(run_t *r, int fd)
+{
+    int k = run_fill(r, fd, sizeof r->cur);
+    if (k <= 0)
+        return k;
+    memcpy(&r->cur, r->buf + r->at, sizeof r->cur);
+    return run_fill(r, fd, rec_size(&r->cur)) > 0 ? 1 : -1;
+}
+
+static int
+heap_less(const arc_entity_timeline_t *t, size_t a, size_t b)
+{
+    return rec_cmp(&t->runs[t->heap[a]].cur, &t->runs[t->heap[b]].cur) < 0;
+}
+
+static void
+heap_down(arc_entity_timeline_t *t, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < t->n_heap && heap_less(t, l, m))
+            m = l;
+        if (l + 1 < t->n_heap && heap_less(t, l + 1, m))
+            m = l + 1;
+        if (m == i)
+            return;
+        size_t x = t->heap[i];
+        t->heap[i] = t->heap[m];
+        t->heap[m] = x;
+        i = m;
+    }
+}
+
+/* After the walk: sort a timeline that fits one run in memory, or write
+ * the last run and start merging all of them. */
+static arc_status_t
+finish(arc_entity_timeline_t *t)
+{
+    arc_status_t s;
+    int fd;
+
+    if (!t->tmp) {
+        if (t->n_keys > 1)
+            qsort(t->keys, t->n_keys, sizeof *t->keys, key_cmp);
+        return ARC_OK;
+    }
+    if (t->n_keys > 0 && (s = spill(t)))
+        return s;
+    free(t->arena);
+    free(t->keys);
+    free(t->wbuf);
+    t->arena = t->wbuf = NULL;
+    t->keys = NULL;
+    t->cap = t->cap_keys = t->used = t->n_keys = 0;
+    fd = fileno(t->tmp);
+    if (!(t->heap = malloc(t->n_runs * sizeof *t->heap)))
+        return Arc_db_error(t->db, ARC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->n_runs; i++) {
+        int k = run_load(&t->runs[i], fd);
+        if (k < 0)
+            return Arc_db_error(t->db, ARC_E_IO, "cannot read the timeline's temporary file");
+        if (k > 0)
+            t->heap[t->n_heap++] = i;
+    }
+    for (size_t i = t->n_heap / 2; i-- > 0;)
+        heap_down(t, i);
+    return ARC_OK;
+}
+
+/* Column 5 of the walk statement: facts about the event as bits. */
+enum { EV_START_NULL = 1, EV_END_NULL = 2, EV_TEXT_NULL = 4, EV_NAMES = 8 };
+#define EV_FLAGS \
+    " (e.start IS NULL) + 2 * (e.end IS NULL) + 4 * (e.text IS NULL)" \
+    " + 8 * (CASE WHEN e.entities IS NULL THEN 1" \
+    " ELSE coalesce(arc_ids_has(e.entities, ?1), 0) != 0 END)"
+
+/* The sources a source filter (?4) names, as search's source: does. */
+#define SOURCE_IDS \
+    "(SELECT id FROM source WHERE name = ?4 OR site = ?4" \
+    " OR substr('.' || site, -1 - length(?4)) = '.' || ?4)"
+
+/* The walk over the entity's articles; one article's events come
+ * together, so what the entity rule and the entries need of an article is
+ * read once, on its first event that needs it. */
+typedef struct walk {
+    arc_entity_timeline_t *t;
+    int64_t entity;
+    sqlite3_stmt *art, *body, *rule, *slice;
+    int started;                /* article is set */
+    int64_t article;            /* the article being walked */
+    int art_state;              /* 0 unread, 1 read (art is on its row), -1 dropped */
+    const char *art_str[4];     /* its source, url, title (S_*), on art's row */
+    size_t art_len[4];
+    int64_t story;
+    int art_used, rule_used;    /* art, rule were stepped since their reset */
+    int rule_read;
+    int64_t min_start;
+    int min_null, any_names;
+    int body_read;              /* body is read: on its row, or body_null */
+    int body_null;              /* the article has no body */
+    int body_whole;             /* body holds all of it, else a prefix */
+    size_t body_len;            /* bytes of body read */
+} walk_t;
+
+static void
+walk_article(walk_t *w, int64_t article)
+{
+    w->started = 1;
+    w->article = article;
+    w->art_state = 0;
+    w->rule_read = 0;
+    if (w->art_used)
+        sqlite3_reset(w->art);
+    if (w->rule_used)
+        sqlite3_reset(w->rule);
+    if (w->body_read)
+        sqlite3_reset(w->body);
+    w->art_used = w->rule_used = w->body_read = 0;
+}
+
+/* Read the article (url, title, source, story): w->art_state becomes 1,
+ * or -1 when it is gone. */
+static arc_status_t
+read_article(walk_t *w)
+{
+    int rc;
+
+    w->art_used = 1;
+    sqlite3_bind_int64(w->art, 1, w->article);
+    rc = sqlite3_step(w->art);
+    if (rc == SQLITE_DONE) {
+        w->art_state = -1;
+        return ARC_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return Arc_db_sqlerr(w->t->db, "reading a timeline's article");
+    w->art_state = 1;
+    /* entries hold C strings: what follows a NUL byte is never seen */
+    for (int i = S_SOURCE; i <= S_TITLE; i++) {
+        w->art_str[i] = (const char *)sqlite3_column_text(w->art, i - S_SOURCE);
+        w->art_len[i] = w->art_str[i] ? strlen(w->art_str[i]) : 0;
+    }
+    w->story = sqlite3_column_int64(w->art, 3);
+    return ARC_OK;
+}
+
+/* The entity rule's facts about the article: the smallest start of its
+ * events and whether any of them names the entity. */
+static arc_status_t
+read_rule(walk_t *w)
+{
+    w->rule_used = 1;
+    sqlite3_bind_int64(w->rule, 1, w->article);
+    sqlite3_bind_int64(w->rule, 2, w->entity);
+    if (sqlite3_step(w->rule) != SQLITE_ROW)
+        return Arc_db_sqlerr(w->t->db, "reading a timeline's article events");
+    w->min_null = sqlite3_column_type(w->rule, 0) == SQLITE_NULL;
+    w->min_start = sqlite3_column_int64(w->rule, 0);
+    w->any_names = sqlite3_column_int(w->rule, 1) != 0;
+    w->rule_read = 1;
+    return ARC_OK;
+}
+
+/* One event of the walk (columns of the walk statement ev): keep it or
+ * not, and store its entry. */
+static arc_status_t
+walk_event(walk_t *w, sqlite3_stmt *ev)
+{
+    const char *str[4];
+    size_t len[4];
+    rec_t h;
+    arc_status_t s;
+    int keep, sliced = 0, flags;
+    int64_t article = sqlite3_column_int64(ev, 0);
+
+    if (!w->started || article != w->article)
+        walk_article(w, article);
+    if (w->art_state < 0)
+        return ARC_OK;
+    memset(&h, 0, sizeof h);
+    flags = sqlite3_column_int(ev, 5);
+    h.start_null = (flags & EV_START_NULL) != 0;
+    h.start = sqlite3_column_int64(ev, 3);
+    /* the event names the entity, or carries no entity list (stored
+     * before schema v6); else it is the article's first event and no
+     * event of the article names the entity */
+    keep = (flags & EV_NAMES) != 0;
+    if (!keep) {
+        if (!w->rule_read && (s = read_rule(w)))
+            return s;
+        keep = !w->any_names && !h.start_null && !w->min_null && h.start == w->min_start;
+    }
+    if (!keep)
+        return ARC_OK;
+    if (w->art_state == 0) {
+        if ((s = read_article(w)))
+            return s;
+        if (w->art_state < 0)
+            return ARC_OK;
+    }
+    h.date = sqlite3_column_int64(ev, 2);
+    h.article = w->article;
+    h.event = sqlite3_column_int64(ev, 1);
+    h.end = sqlite3_column_int64(ev, 4);
+    h.granularity = sqlite3_column_int(ev, 6);
+    h.from_published = sqlite3_column_int(ev, 7);
+    h.story = w->story;
+    for (int i = S_SOURCE; i <= S_TITLE; i++) {
+        str[i] = w->art_str[i];
+        len[i] = w->art_len[i];
+    }
+    if (!(flags & EV_TEXT_NULL)) {
+        str[S_TEXT] = (const char *)sqlite3_column_text(ev, 8);
+        len[S_TEXT] = str[S_TEXT] ? strlen(str[S_TEXT]) : 0;
+    } else if (flags & (EV_START_NULL | EV_END_NULL)) {
+        str[S_TEXT] = NULL;     /* substr() of NULL bounds */
+        len[S_TEXT] = 0;
+    } else {
+        /* the sentence is the body's bytes [start, end), as the event
+         * view cuts it: CAST(substr(CAST(body AS BLOB), start + 1,
+         * end - start) AS TEXT) */
+        const char *b;
+        size_t n;
+        int rc;
+        /* as the view, decode a compressed body as far as the sentence's
+         * end only (0: all of it); read it again when a later sentence
+         * ends further */
+        int64_t want = h.end > 0 ? h.end : 0;
+        if (!w->body_read ||
+            (!w->body_whole && (want == 0 || (uint64_t)want > (uint64_t)w->body_len))) {
+            if (w->body_read)
+                sqlite3_reset(w->body);
+            sqlite3_bind_int64(w->body, 1, w->article);
+            sqlite3_bind_int64(w->body, 2, want);
+            rc = sqlite3_step(w->body);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return Arc_db_sqlerr(w->t->db, "reading a timeline's article body");
+            w->body_read = 1;
+            w->body_null = rc != SQLITE_ROW || sqlite3_column_type(w->body, 0) == SQLITE_NULL;
+            w->body_len = w->body_null ? 0 : (size_t)sqlite3_column_bytes(w->body, 0);
+            w->body_whole = w->body_null || want == 0 || (uint64_t)want > (uint64_t)w->body_len;
+        }
+        b = w->body_null ? NULL : (const char *)sqlite3_column_blob(w->body, 0);
+        n = w->body_len;
+        if (w->body_null) {
+            str[S_TEXT] = NULL;
+            len[S_TEXT] = 0;
+        } else if (h.start >= 0 && h.end >= h.start) {
+            uint64_t from = (uint64_t)h.start, k = (uint64_t)(h.end - h.start);
+            if (from >= n)
+                from = n, k = 0;
+            else if (k > n - from)
+                k = n - from;
+            str[S_TEXT] = b ? b + from : "";
+            len[S_TEXT] = (size_t)k;
+        } else {
+            /* odd bounds: SQL's own substr() */
+            sqlite3_reset(w->slice);
+            sqlite3_bind_blob(w->slice, 1, b ? b : "", (int)n, SQLITE_STATIC);
+            sqlite3_bind_int64(w->slice, 2, h.start);
+            sqlite3_bind_int64(w->slice, 3, h.end);
+            if (sqlite3_step(w->slice) != SQLITE_ROW)
+                return Arc_db_sqlerr(w->t->db, "cutting a timeline's sentence");
+            str[S_TEXT] = (const char *)sqlite3_column_text(w->slice, 0);
+            len[S_TEXT] = (size_t)sqlite3_column_bytes(w->slice, 0);
+            sliced = 1;
+        }
+    }
+    s = add_entry(w->t, &h, str, len);
+    if (sliced)
+        sqlite3_reset(w->slice);
+    return s;
+}
+
+/* Walk the entity's events into t's runs. */
+static arc_status_t
+walk_entity(arc_entity_timeline_t *t, int64_t entity, const arc_search_opts_t *o)
+{
+    arc_db_t *db = t->db;
+    sqlite3_stmt *ev = NULL;
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    arc_status_t s = ARC_OK;
+    walk_t w;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    w.t = t;
+    w.entity = entity;
+    if (o && o->since)
+        lo = o->since;
+    if (o && o->until) {
+        if (o->until == INT64_MIN)
+            lo = 1, hi = 0;     /* date < INT64_MIN: nothing */
+        else
+            hi = o->until - 1;
+    }
+    if ((s = Arc_mentions_sql_functions(db)))
+        return s;
+    /* The mention key drives, and per article the index
+     * event_row_article_date (schema v12) seeks the events within the
+     * bounds; a source filter then reads the article of those only (or,
+     * without bounds, of every article first). One article's events come
+     * together, which walk_event() profits from but does not need. */
+    if (o && o->source)
+        ev = Arc_db_prepare(db, (o->since || o->until)
+            ? "SELECT e.article_id, e.id, e.date, e.start, e.end," EV_FLAGS ","
+              " e.granularity, e.from_published, e.text"
+              " FROM mention m CROSS JOIN event_row e ON e.article_id = m.article_id"
+              " CROSS JOIN article a ON a.id = m.article_id"
+              " WHERE m.entity_id = ?1 AND e.date BETWEEN ?2 AND ?3 AND a.source_id IN " SOURCE_IDS
+            : "SELECT e.article_id, e.id, e.date, e.start, e.end," EV_FLAGS ","
+              " e.granularity, e.from_published, e.text"
+              " FROM mention m CROSS JOIN article a ON a.id = m.article_id"
+              " CROSS JOIN event_row e ON e.article_id = m.article_id"
+              " WHERE m.entity_id = ?1 AND e.date BETWEEN ?2 AND ?3 AND a.source_id IN " SOURCE_IDS);
+    else
+        ev = Arc_db_prepare(db,
+            "SELECT e.article_id, e.id, e.date, e.start, e.end," EV_FLAGS ","
+            " e.granularity, e.from_published, e.text"
+            " FROM mention m CROSS JOIN event_row e ON e.article_id = m.article_id"
+            " WHERE m.entity_id = ?1 AND e.date BETWEEN ?2 AND ?3");
+    w.art = Arc_db_prepare(db,
+        "SELECT s.name, a.url, a.title, a.story_id"
+        " FROM article a LEFT JOIN source s ON s.id = a.source_id WHERE a.id = ?1");
+    w.rule = Arc_db_prepare(db,
+        "SELECT min(start), max(arc_ids_has(entities, ?2)) FROM event_row WHERE article_id = ?1");
+    w.slice = Arc_db_prepare(db, "SELECT CAST(substr(CAST(?1 AS BLOB), ?2 + 1, ?3 - ?2) AS TEXT)");
+    /* bodies are read through arc_body() (compressed bodies, schema 11)
+     * when the connection has it */
+    if (sqlite3_prepare_v2(db->sql,
+                           "SELECT arc_body(a.body, a.id, ?2) FROM article a WHERE a.id = ?1",
+                           -1, &w.body, NULL) != SQLITE_OK) {
+        sqlite3_finalize(w.body);
+        w.body = Arc_db_prepare(db, "SELECT a.body FROM article a WHERE a.id = ?1");
+    }
+    if (!ev || !w.art || !w.rule || !w.slice || !w.body) {
+        s = ARC_E_DB;
+        goto out;
+    }
+    sqlite3_bind_int64(ev, 1, entity);
+    sqlite3_bind_int64(ev, 2, lo);
+    sqlite3_bind_int64(ev, 3, hi);
+    if (o && o->source)
+        Arc_bind_text(ev, 4, o->source);
+    while ((rc = sqlite3_step(ev)) == SQLITE_ROW)
+        if ((s = walk_event(&w, ev)))
+            goto out;
+    if (rc != SQLITE_DONE)
+        s = Arc_db_sqlerr(db, "reading the timeline");
+out:
+    sqlite3_finalize(ev);
+    sqlite3_finalize(w.art);
+    sqlite3_finalize(w.body);
+    sqlite3_finalize(w.rule);
+    sqlite3_finalize(w.slice);
+    return s;
+}
 
 arc_status_t
 arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *o,
@@ -89,40 +748,15 @@ arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *
     if (!t)
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     t->db = db;
-    /* The mention key walks the entity's articles; each article's events
-     * come from event_row_article. The date bounds apply to events. An
-     * article contributes the events whose sentence names the entity; one
-     * whose events never name it (the entity is in the title, or named
-     * only by a pronoun) contributes its first event. Events stored before
-     * schema v6 carry no entity list and all count. */
-    if ((s = Arc_mentions_sql_functions(db))) {
-        free(t);
+    /* An article contributes the events whose sentence names the entity;
+     * one whose events never name it (the entity is in the title, or
+     * named only by a pronoun) contributes its first event (smallest
+     * start). Events stored before schema v6 carry no entity list and all
+     * count. The date bounds apply to events. */
+    if ((s = walk_entity(t, entity, o)) || (s = finish(t))) {
+        arc_entity_timeline_destroy(t);
         return s;
     }
-    t->st = Arc_db_prepare(db,
-        "SELECT ev.date, ev.granularity, ev.text, ev.from_published, a.id, s.name,"
-        " a.url, a.title, ev.start, ev.end, a.story_id"
-        " FROM mention m CROSS JOIN event ev ON ev.article_id = m.article_id"
-        " JOIN article a ON a.id = m.article_id"
-        " LEFT JOIN source s ON s.id = a.source_id"
-        " WHERE m.entity_id = ?1"
-        " AND (ev.entities IS NULL OR arc_ids_has(ev.entities, ?1)"
-        "      OR (ev.start = (SELECT min(y.start) FROM event_row y"
-        "                      WHERE y.article_id = m.article_id)"
-        "          AND NOT EXISTS (SELECT 1 FROM event_row x WHERE x.article_id = m.article_id"
-        "                          AND arc_ids_has(x.entities, ?1))))"
-        " AND (?2 = 0 OR ev.date >= ?2) AND (?3 = 0 OR ev.date < ?3)"
-        " AND (?4 IS NULL OR a.source_id IN (SELECT id FROM source WHERE name = ?4"
-        "      OR site = ?4 OR substr('.' || site, -1 - length(?4)) = '.' || ?4))"
-        " ORDER BY ev.date, a.id, ev.start");
-    if (!t->st) {
-        free(t);
-        return ARC_E_DB;
-    }
-    sqlite3_bind_int64(t->st, 1, entity);
-    sqlite3_bind_int64(t->st, 2, o ? o->since : 0);
-    sqlite3_bind_int64(t->st, 3, o ? o->until : 0);
-    Arc_bind_text(t->st, 4, o ? o->source : NULL);
     *out = t;
     return ARC_OK;
 }
@@ -130,7 +764,37 @@ arc_entity_timeline_open(arc_db_t *db, int64_t entity, const arc_search_opts_t *
 arc_status_t
 arc_entity_timeline_next(arc_entity_timeline_t *t, const arc_timeline_entry_t **out)
 {
-    return Arc_timeline_step(t->db, &t->st, &t->e, out);
+    run_t *r;
+    rec_t h;
+
+    *out = NULL;
+    if (!t->tmp) {
+        if (t->next_key >= t->n_keys)
+            return ARC_OK;
+        const char *p = t->arena + t->keys[t->next_key++].off;
+        memcpy(&h, p, sizeof h);
+        *out = entry_from(t, &h, p + sizeof h);
+        return ARC_OK;
+    }
+    if (t->advance && t->n_heap > 0) {
+        int k;
+        t->advance = 0;
+        r = &t->runs[t->heap[0]];
+        r->at += rec_size(&r->cur);
+        k = run_load(r, fileno(t->tmp));
+        if (k < 0)
+            return Arc_db_error(t->db, ARC_E_IO, "cannot read the timeline's temporary file");
+        if (k == 0)
+            t->heap[0] = t->heap[--t->n_heap];
+        if (t->n_heap > 0)
+            heap_down(t, 0);
+    }
+    if (t->n_heap == 0)
+        return ARC_OK;
+    r = &t->runs[t->heap[0]];
+    *out = entry_from(t, &r->cur, r->buf + r->at + sizeof r->cur);
+    t->advance = 1;
+    return ARC_OK;
 }
 
 void
@@ -138,6 +802,14 @@ arc_entity_timeline_destroy(arc_entity_timeline_t *t)
 {
     if (!t)
         return;
-    sqlite3_finalize(t->st);
+    if (t->tmp)
+        fclose(t->tmp);
+    for (size_t i = 0; i < t->n_runs; i++)
+        free(t->runs[i].buf);
+    free(t->runs);
+    free(t->heap);
+    free(t->arena);
+    free(t->keys);
+    free(t->wbuf);
     free(t);
 }

@@ -388,7 +388,7 @@ arc_article_versions(arc_db_t *db, int64_t article, arc_version_t **out, size_t 
     if (rc != SQLITE_ROW)
         return Arc_db_sqlerr(db, "reading an article");
     st = Arc_db_prepare(db,
-        "SELECT version, seen, title, summary, body, content_hash, capture"
+        "SELECT version, seen, title, summary, arc_body(body, article_id), content_hash, capture"
         " FROM article_version WHERE article_id = ?1 ORDER BY version");
     if (!st)
         return ARC_E_DB;

@@ -298,15 +298,15 @@ scan_open(arc_db_t *db, int64_t since, int lead_bytes, int by_seq,
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     s->db = db;
     s->st = Arc_db_prepare(db, by_seq
-        ? "SELECT a.id, a.title, CASE WHEN ?2 < 0 THEN a.body WHEN ?2 = 0 THEN NULL"
-          " ELSE substr(a.body, 1, ?2) END,"
+        ? "SELECT a.id, a.title, CASE WHEN ?2 < 0 THEN arc_body(a.body, a.id) WHEN ?2 = 0 THEN NULL"
+          " ELSE substr(arc_body(a.body, a.id, 4 * ?2), 1, ?2) END,"
           " a.published, a.story_id, d.original_id, f.sketch, f.seq"
           " FROM article_features f JOIN article a ON a.id = f.article_id"
           " LEFT JOIN near_duplicate d ON d.article_id = a.id"
           " WHERE ?1 <= 0 OR f.seq > (SELECT max(seq) FROM article_features) - ?1"
           " ORDER BY f.seq"
-        : "SELECT a.id, a.title, CASE WHEN ?2 < 0 THEN a.body WHEN ?2 = 0 THEN NULL"
-          " ELSE substr(a.body, 1, ?2) END,"
+        : "SELECT a.id, a.title, CASE WHEN ?2 < 0 THEN arc_body(a.body, a.id) WHEN ?2 = 0 THEN NULL"
+          " ELSE substr(arc_body(a.body, a.id, 4 * ?2), 1, ?2) END,"
           " a.published, a.story_id, d.original_id, f.sketch, f.seq"
           " FROM article a LEFT JOIN near_duplicate d ON d.article_id = a.id"
           " LEFT JOIN article_features f ON f.article_id = a.id"

@@ -244,10 +244,15 @@ static void sql_ids_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 arc_status_t
 Arc_mentions_sql_functions(arc_db_t *db)
 {
+    /* once per connection: (re)defining a function expires every prepared
+     * statement, and an import merges entities every hundred articles */
+    if (db->ids_fn)
+        return ARC_OK;
     if (sqlite3_create_function_v2(db->sql, "arc_ids_has", 2,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                    NULL, sql_ids_has, NULL, NULL, NULL) != SQLITE_OK)
         return Arc_db_sqlerr(db, "registering arc_ids_has");
+    db->ids_fn = 1;
     return ARC_OK;
 }
 
@@ -543,7 +548,7 @@ Arc_mentions_redirect(arc_db_t *db, int64_t from, int64_t to)
     arc_status_t s = ARC_OK;
     int rc;
 
-    Arc_entity_cache_clear(db);
+    Arc_entity_cache_merged(db, from);
     if ((s = Arc_mentions_sql_functions(db)))
         return s;
     list = Arc_db_prepare(db, "SELECT article_id FROM mention WHERE entity_id = ?1");
@@ -680,6 +685,44 @@ Arc_entity_cache_clear(arc_db_t *db)
 {
     if (db->ent_cache)
         cache_empty(db->ent_cache);
+}
+
+/* Contract in archive-private.h. */
+void
+Arc_entity_cache_merged(arc_db_t *db, int64_t from)
+{
+    struct arc_entity_cache *c = db->ent_cache;
+    centry_t *keep;
+    size_t nk = 0;
+
+    if (!c)
+        return;
+    keep = malloc((c->n ? c->n : 1) * sizeof *keep);
+    if (!keep) {
+        cache_empty(c);
+        return;
+    }
+    /* alias rows (kinds 3..5, see add_alias_cached in entity.c) of other
+     * entities stay: a merge deletes only the merged entity's aliases */
+    for (size_t i = 0; i < c->cap; i++) {
+        int k = c->t[i].key ? c->t[i].key[0] - 1 : -1;
+
+        if (k >= 3 && k <= 5 && c->t[i].id != from)
+            keep[nk++] = c->t[i];
+        else
+            free(c->t[i].key);
+    }
+    memset(c->t, 0, c->cap * sizeof *c->t);
+    c->n = 0;
+    for (size_t i = 0; i < nk; i++) {
+        size_t j = ckey_hash(keep[i].key[0] - 1, keep[i].key + 1) & (c->cap - 1);
+
+        while (c->t[j].key)
+            j = (j + 1) & (c->cap - 1);
+        c->t[j] = keep[i];
+        c->n++;
+    }
+    free(keep);
 }
 
 /* Contract in archive-private.h. */

@@ -180,6 +180,13 @@ typedef struct arc_article {
     int64_t story;          /**< story id or 0 (get only) */
     int version;            /**< number of stored versions (get only) */
     const char *published_raw; /**< the date as the source wrote it, or NULL (@since 0.1, schema 5) */
+    /** put only, optional: `body` already compressed by arc_body_compress()
+     *  (e.g. on another thread), so arc_article_put() does not compress it
+     *  itself; NULL = compress it there. It must be made from exactly
+     *  `body` (checked by length and checksum: ARC_E_BAD_ARG otherwise).
+     *  The caller owns it. @since 0.5 (schema 11) */
+    const void *body_z;
+    size_t body_z_len;      /**< bytes of body_z @since 0.5 */
 } arc_article_t;
 
 /** What arc_article_put() did. */
@@ -200,12 +207,28 @@ typedef enum {
  * @param a    IN  the article; url and title are required.
  * @param id   OUT the article's id (may be NULL).
  * @param res  OUT what happened (may be NULL).
- * @retval ARC_OK, ARC_E_BAD_ARG (missing url/title, with the reason in
- *         arc_db_errmsg), ARC_E_READONLY, ARC_E_BUSY, ARC_E_DB, ARC_E_NOMEM.
+ * @retval ARC_OK, ARC_E_BAD_ARG (missing url/title, or a body_z not made
+ *         from body, with the reason in arc_db_errmsg), ARC_E_READONLY,
+ *         ARC_E_BUSY, ARC_E_DB, ARC_E_NOMEM.
  * @since 0.1
  */
 arc_status_t arc_article_put(arc_db_t *db, const arc_article_t *a,
                              int64_t *id, arc_put_result_t *res);
+
+/**
+ * Compress an article body the way the archive stores it (Zstandard, schema
+ * 11; docs/internals/bodies.md), for arc_article_t.body_z. Thread-safe and
+ * needs no archive: an importer calls it on its parsing thread so that the
+ * thread that writes the archive does not spend the CPU.
+ * @param body    IN  the text that will be arc_article_t.body.
+ * @param len     IN  its length in bytes (strlen(body)).
+ * @param out     OUT malloc'd compressed form (arc_free), or NULL when the
+ *                    body is better stored as it is (short, incompressible).
+ * @param out_len OUT bytes of *out (0 when NULL).
+ * @retval ARC_OK, ARC_E_NOMEM, ARC_E_INTERNAL.
+ * @since 0.5
+ */
+arc_status_t arc_body_compress(const char *body, size_t len, void **out, size_t *out_len);
 
 /**
  * Read one article with its body.
@@ -1326,6 +1349,19 @@ typedef struct arc_optimize_report {
  * @since 0.4
  */
 arc_status_t arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep);
+
+/**
+ * How current the lists of arc_rank_optimize() are, so that a long import
+ * can suggest running it again.
+ * @param listed OUT articles indexed when the lists were built, or -1 when
+ *                   the archive has none.
+ * @param newer  OUT articles stored with a larger id since (every article
+ *                   when there are no lists). Late imports with older ids
+ *                   are not counted.
+ * @retval ARC_OK, ARC_E_DB.
+ * @since 0.5
+ */
+arc_status_t arc_rank_lists_state(arc_db_t *db, int64_t *listed, int64_t *newer);
 
 #ifdef __cplusplus
 }

@@ -1193,7 +1193,7 @@ arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep)
         goto done;
     /* count the words of articles spread evenly over the id range (ids
      * follow time, so over the archive's time span) */
-    st = Arc_db_prepare(db, "SELECT id, title, summary, body FROM article WHERE id >= ?1"
+    st = Arc_db_prepare(db, "SELECT id, title, summary, arc_body(body, id) FROM article WHERE id >= ?1"
                             " ORDER BY id LIMIT 1");
     if (!st) {
         s = ARC_E_DB;
@@ -1248,9 +1248,12 @@ arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep)
         rc = build_one(db, e, n_rows, id_min, id_max, ins, &h, &rep->scored);
         rep->terms++;
     }
-    /* the pair lists of the most frequent words, for phrases (rank_phrase.c) */
-    if (rc == SQLITE_OK)
+    /* the pair lists of the most frequent words, for phrases (rank_phrase.c);
+     * the sample's vocabulary is freed first, so that the two do not add up */
+    if (rc == SQLITE_OK && !v.failed) {
+        vocab_free(&v);
         s = Arc_phrase_pairs_build(db, &rep->pairs, &rep->pair_bytes);
+    }
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(ins);
@@ -1401,4 +1404,38 @@ champion_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, heap_t *h,
     if (rc == SQLITE_OK)
         *used = 1;
     return rc;
+}
+
+/* Contract in newsarc.h. */
+arc_status_t
+arc_rank_lists_state(arc_db_t *db, int64_t *listed, int64_t *newer)
+{
+    ARC_NO_SHARDS(db);
+    sqlite3_stmt *st;
+    int64_t upto = 0;
+    int rc;
+
+    *listed = -1;
+    *newer = 0;
+    /* an archive that never reached schema 7 has no table: no lists */
+    if (sqlite3_prepare_v2(db->sql, "SELECT upto, n_rows FROM term_top LIMIT 1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            upto = sqlite3_column_int64(st, 0);
+            *listed = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return Arc_db_sqlerr(db, "reading the word lists");
+    }
+    st = Arc_db_prepare(db, "SELECT count(*) FROM article WHERE id > ?1");
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, upto);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *newer = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ARC_OK : Arc_db_sqlerr(db, "counting articles");
 }

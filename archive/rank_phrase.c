@@ -18,7 +18,10 @@
  * text changed since are recorded by triggers in phrase_pair_stale and
  * checked one by one. Whenever that would cost more than FTS5's own walk
  * (no usable pair, too many candidates or stale rows) the lists are not
- * used: never wrong, only not faster.
+ * used: never wrong, only not faster. Without them a phrase is walked
+ * forwards, FTS5's faster direction: whole when a word is rare, else in
+ * chunks of the id range from the newest end until a newest page (or a
+ * relevance search's budget) is full (chunk_scan).
  */
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +38,7 @@
 #define PP_MAX_TOKENS 16      /* tokens of a phrase handled */
 #define PP_TOK_MAX 64         /* bytes of a token handled */
 #define PP_ASC_DF 20000       /* a word this rare: the phrase is walked forwards */
+#define PP_CHUNK_GROW 32      /* growth of the chunks of a newest-first walk */
 
 static const double pp_weight[3] = { 10.0, 3.0, 1.0 }; /* as arc_bm25 */
 
@@ -114,6 +118,23 @@ toks_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
     return SQLITE_OK;
 }
 
+/* The tokens of the quoted FTS5 phrase fts ("..." of len bytes), as the
+ * index makes them. Returns 1 when they are usable here (at least two,
+ * none colocated or too long), 0 otherwise or without a tokenizer. */
+static int
+phrase_tokens(arc_db_t *db, const char *fts, size_t len, toks_t *ph)
+{
+    fts5_tokenizer tk;
+    Fts5Tokenizer *tok = NULL;
+
+    memset(ph, 0, sizeof *ph);
+    if (len < 2 || Arc_fts5_tokenizer(db, &tk, &tok))
+        return 0;
+    tk.xTokenize(tok, ph, FTS5_TOKENIZE_QUERY, fts + 1, (int)len - 2, toks_cb);
+    tk.xDelete(tok);
+    return !ph->bad && ph->n >= 2;
+}
+
 /* The FTS5 averages record: rows and tokens of all columns. */
 static int
 averages(arc_db_t *db, double *n_row, double *n_tok)
@@ -173,37 +194,70 @@ pair_key(char key[2 * PP_TOK_MAX + 2], const char *a, const char *b)
 
 /* ---- building (newsindex optimize) ---- */
 
+#ifndef PP_BUILD_BUDGET      /* (-D for a benchmark of the moves) */
+#define PP_BUILD_BUDGET ((size_t)32 << 20) /* bytes of lists held while building */
+#endif
+
+static size_t pp_budget = PP_BUILD_BUDGET;
+
+/* Contract in archive-private.h. */
+void
+Arc_phrase_pairs_build_budget(size_t bytes)
+{
+    pp_budget = bytes ? bytes : PP_BUILD_BUDGET;
+}
+
+/* One pair's list while building: the ids since the last move to the
+ * temporary table (delta varints continuing from the ids moved before,
+ * so that the pieces concatenate), or nothing once the pair is dense. */
 typedef struct plist {
     unsigned char *b;
     size_t len, cap;
-    int64_t last, n;
+    int64_t last, n;          /* last id and ids of the whole list */
+    int dense;                /* in more than 1/PP_DENSE_DIV of the rows */
 } plist_t;
 
 typedef struct builder {
     int k;                    /* words */
     plist_t *pl;              /* k * k pair lists */
+    double n_row;             /* rows of the index: the dense line */
+    size_t held;              /* bytes allocated to the lists */
     uint16_t *mark;           /* token at each position of a column (word + 1) */
     size_t mark_cap;
     int *occ;                 /* (column, position, word) of the row's words */
     size_t occ_n, occ_cap;
+    int64_t *runs;            /* first temporary rowid of each move */
+    size_t n_runs, runs_cap;
+    int64_t next_row;         /* next temporary rowid */
     int failed;
 } builder_t;
 
 static int
-plist_add(plist_t *p, int64_t id)
+plist_add(builder_t *b, plist_t *p, int64_t id)
 {
     unsigned char tmp[10];
     size_t n;
 
-    if (p->n > 0 && p->last == id)
+    if (p->dense || (p->n > 0 && p->last == id))
         return 0;
+    if ((double)(p->n + 1) * PP_DENSE_DIV > b->n_row) {
+        /* dense: only marked in the end, so its ids are dropped now */
+        b->held -= p->cap;
+        free(p->b);
+        p->b = NULL;
+        p->len = p->cap = 0;
+        p->dense = 1;
+        p->n++;
+        return 0;
+    }
     n = Arc_varint_put(tmp, (uint64_t)(id - (p->n > 0 ? p->last : 0)));
     if (p->len + n > p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 32;
-        unsigned char *b = realloc(p->b, cap);
-        if (!b)
+        unsigned char *nb = realloc(p->b, cap);
+        if (!nb)
             return -1;
-        p->b = b;
+        b->held += cap - p->cap;
+        p->b = nb;
         p->cap = cap;
     }
     memcpy(p->b + p->len, tmp, n);
@@ -211,6 +265,41 @@ plist_add(plist_t *p, int64_t id)
     p->last = id;
     p->n++;
     return 0;
+}
+
+/* Move every list held to the temporary table arc_pp_chunk (one row per
+ * list, pairs in order: one "run"), freeing its memory. */
+static int
+lists_move(builder_t *b, sqlite3_stmt *ins)
+{
+    int rc = SQLITE_OK;
+
+    if (b->n_runs == b->runs_cap) {
+        size_t cap = b->runs_cap ? b->runs_cap * 2 : 16;
+        int64_t *r = realloc(b->runs, cap * sizeof *r);
+        if (!r)
+            return SQLITE_NOMEM;
+        b->runs = r;
+        b->runs_cap = cap;
+    }
+    b->runs[b->n_runs++] = b->next_row;
+    for (size_t i = 0; i < (size_t)b->k * (size_t)b->k && rc == SQLITE_OK; i++) {
+        plist_t *p = &b->pl[i];
+        if (p->len == 0)
+            continue;
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, b->next_row++);
+        sqlite3_bind_int64(ins, 2, (int64_t)i);
+        sqlite3_bind_blob(ins, 3, p->b, (int)p->len, SQLITE_STATIC);
+        rc = sqlite3_step(ins);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        b->held -= p->cap;
+        free(p->b);
+        p->b = NULL;
+        p->len = p->cap = 0;
+    }
+    sqlite3_reset(ins);
+    return rc;
 }
 
 /* arc_pp_collect(article_fts, builder): adds the current row to the
@@ -271,7 +360,7 @@ collect_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
         int col = b->occ[i], off = b->occ[i + 1], p = b->occ[i + 2];
         if (off + 1 < size[col]) {
             int q = b->mark[base[col] + (size_t)off + 1];
-            if (q && plist_add(&b->pl[(size_t)p * (size_t)b->k + (size_t)(q - 1)], id))
+            if (q && plist_add(b, &b->pl[(size_t)p * (size_t)b->k + (size_t)(q - 1)], id))
                 rc = SQLITE_NOMEM;
         }
     }
@@ -302,6 +391,47 @@ register_collect(arc_db_t *db)
     return ARC_OK;
 }
 
+/* A move's rows, read in order: pair = -1 once all are read. */
+typedef struct run {
+    sqlite3_stmt *st;
+    int64_t pair;
+} run_t;
+
+static int
+run_next(run_t *r)
+{
+    int rc = sqlite3_step(r->st);
+
+    r->pair = rc == SQLITE_ROW ? sqlite3_column_int64(r->st, 0) : -1;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A list put together from its pieces. */
+typedef struct piece {
+    unsigned char *b;
+    size_t len, cap;
+} piece_t;
+
+static int
+buf_put(piece_t *w, const void *data, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (w->len + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        unsigned char *nb;
+        while (cap < w->len + n)
+            cap *= 2;
+        if (!(nb = realloc(w->b, cap)))
+            return -1;
+        w->b = nb;
+        w->cap = cap;
+    }
+    memcpy(w->b + w->len, data, n);
+    w->len += n;
+    return 0;
+}
+
 /* Contract in archive-private.h. */
 arc_status_t
 Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
@@ -312,7 +442,10 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     double n_row = 0, n_tok = 0;
     arc_buf_t expr = { NULL, 0, 0, 0 }, list = { NULL, 0, 0, 0 };
     builder_t b;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *mv = NULL;
+    run_t *cur = NULL;
+    piece_t whole = { NULL, 0, 0 };
+    int made = 0;
     fts5_tokenizer tk;
     Fts5Tokenizer *tok = NULL;
     arc_status_t s;
@@ -365,50 +498,101 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     sqlite3_finalize(st);
     st = NULL;
     b.k = k;
+    b.n_row = n_row;
     if (!(b.pl = calloc((size_t)k * (size_t)k, sizeof *b.pl))) {
         rc = SQLITE_NOMEM;
         goto done;
     }
+    /* lists beyond the memory budget wait in a temporary table (one row
+     * per list and move, rowids in the order written) */
+    rc = sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.arc_pp_chunk;"
+                               " CREATE TEMP TABLE arc_pp_chunk(pair INTEGER NOT NULL,"
+                               " ids BLOB NOT NULL)", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        made = 1;
+        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO temp.arc_pp_chunk(rowid, pair, ids)"
+                                         " VALUES (?1, ?2, ?3)", -1, &mv, NULL);
+    }
     /* one pass over the index: every row holding one of the words, with
      * the positions of each (FTS5's own, so exactly what it matches) */
-    rc = sqlite3_prepare_v2(db->sql, "SELECT arc_pp_collect(article_fts, ?2) FROM article_fts"
-                                     " WHERE article_fts MATCH ?1 AND rowid <= ?3", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->sql, "SELECT arc_pp_collect(article_fts, ?2) FROM article_fts"
+                                         " WHERE article_fts MATCH ?1 AND rowid <= ?3", -1, &st,
+                                NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC);
         sqlite3_bind_pointer(st, 2, &b, "arc_pp_builder", NULL);
         sqlite3_bind_int64(st, 3, upto);
         while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            ;
+            if (b.held > pp_budget && (rc = lists_move(&b, mv)) != SQLITE_OK)
+                break;
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(st);
     st = NULL;
     if (rc == SQLITE_OK && b.failed)
         rc = SQLITE_NOMEM;
+    /* the moves, read side by side (each in pair order): a list is its
+     * pieces in the order moved, then what is still held */
+    if (rc == SQLITE_OK && b.n_runs > 0 && !(cur = calloc(b.n_runs, sizeof *cur)))
+        rc = SQLITE_NOMEM;
+    for (size_t r = 0; r < b.n_runs && rc == SQLITE_OK; r++) {
+        cur[r].pair = -1;
+        rc = sqlite3_prepare_v2(db->sql, "SELECT pair, ids FROM temp.arc_pp_chunk"
+                                         " WHERE rowid >= ?1 AND rowid < ?2 ORDER BY rowid", -1,
+                                &cur[r].st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(cur[r].st, 1, b.runs[r]);
+            sqlite3_bind_int64(cur[r].st, 2, r + 1 < b.n_runs ? b.runs[r + 1] : b.next_row);
+            rc = run_next(&cur[r]);
+        }
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair(pair, n, ids)"
                                          " VALUES (?1, ?2, ?3)", -1, &st, NULL);
     for (int p = 0; p < k && rc == SQLITE_OK; p++) {
         for (int q = 0; q < k && rc == SQLITE_OK; q++) {
-            plist_t *l = &b.pl[(size_t)p * (size_t)k + (size_t)q];
+            size_t i = (size_t)p * (size_t)k + (size_t)q;
+            plist_t *l = &b.pl[i];
+            const unsigned char *ids = l->b;
+            size_t len = l->len;
             char key[2 * PP_TOK_MAX + 2];
-            int dense;
-            if (l->n == 0)
+            int moved = 0;
+            for (size_t r = 0; r < b.n_runs && rc == SQLITE_OK; r++) {
+                if (cur[r].pair != (int64_t)i)
+                    continue;
+                if (!moved)
+                    whole.len = 0;
+                moved = 1;
+                if (!l->dense && buf_put(&whole, sqlite3_column_blob(cur[r].st, 1),
+                                         (size_t)sqlite3_column_bytes(cur[r].st, 1)))
+                    rc = SQLITE_NOMEM;
+                else
+                    rc = run_next(&cur[r]);
+            }
+            if (rc != SQLITE_OK || l->n == 0)
                 continue;      /* no row: the pair occurs nowhere */
-            dense = (double)l->n * PP_DENSE_DIV > n_row;
+            if (moved && !l->dense) {
+                if (buf_put(&whole, l->b, l->len)) {
+                    rc = SQLITE_NOMEM;
+                    continue;
+                }
+                ids = whole.b;
+                len = whole.len;
+            }
             pair_key(key, words[p], words[q]);
             sqlite3_reset(st);
             sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(st, 2, dense ? -1 : l->n);
-            if (dense)
+            sqlite3_bind_int64(st, 2, l->dense ? -1 : l->n);
+            if (l->dense)
                 sqlite3_bind_null(st, 3);
             else
-                sqlite3_bind_blob(st, 3, l->b, (int)l->len, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 3, ids, (int)len, SQLITE_STATIC);
             rc = sqlite3_step(st);
             rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
             (*pairs)++;
-            if (!dense)
-                *bytes += (int64_t)l->len + (int64_t)strlen(key);
+            if (!l->dense)
+                *bytes += (int64_t)len + (int64_t)strlen(key);
         }
     }
     sqlite3_finalize(st);
@@ -423,12 +607,24 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     }
     sqlite3_finalize(st);
 done:
+    for (size_t r = 0; cur && r < b.n_runs; r++)
+        sqlite3_finalize(cur[r].st);
+    free(cur);
+    sqlite3_finalize(mv);
+    if (made) {
+        int drc = sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.arc_pp_chunk", NULL, NULL,
+                               NULL);
+        if (rc == SQLITE_OK)
+            rc = drc;
+    }
     if (b.pl)
         for (size_t i = 0; i < (size_t)k * (size_t)k; i++)
             free(b.pl[i].b);
     free(b.pl);
     free(b.mark);
     free(b.occ);
+    free(b.runs);
+    free(whole.b);
     Arc_buf_free(&expr);
     Arc_buf_free(&list);
     if (rc == SQLITE_NOMEM)
@@ -617,7 +813,7 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     if (hi <= 0)
         hi = INT64_MAX;
     /* one plain phrase: "w1 w2 ..." and nothing else */
-    if (!pp_enabled || len < 5 || fts[0] != '"' || fts[len - 1] != '"'
+    if (!pp_enabled || pp_enabled == 3 || len < 5 || fts[0] != '"' || fts[len - 1] != '"'
         || memchr(fts + 1, '"', len - 2) || !memchr(fts + 1, ' ', len - 2))
         return ARC_OK;
     if (sqlite3_prepare_v2(db->sql, "SELECT upto, words, (SELECT max(id) FROM article)"
@@ -788,7 +984,7 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
             cand.v[j] = v;
         }
     }
-    rc = sqlite3_prepare_v2(db->sql, "SELECT title, summary, body FROM article WHERE id = ?1",
+    rc = sqlite3_prepare_v2(db->sql, "SELECT title, summary, arc_body(body, id) FROM article WHERE id = ?1",
                             -1, &row, NULL);
     for (size_t i = cand.n; i-- > 0 && rc == SQLITE_OK && !*more;) {
         int match = 0, dl = 0;
@@ -871,17 +1067,11 @@ asc_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df, int64
     idvec_t out = { NULL, 0, 0 };
     double *sc = NULL;
     sqlite3_stmt *st = NULL;
-    fts5_tokenizer tk;
-    Fts5Tokenizer *tok = NULL;
 
+    (void)more;               /* set only by the lists and the chunks */
     if (hi <= 0)
         hi = INT64_MAX;
-    if (Arc_fts5_tokenizer(db, &tk, &tok))
-        return ARC_OK;
-    memset(&ph, 0, sizeof ph);
-    tk.xTokenize(tok, &ph, FTS5_TOKENIZE_QUERY, fts + 1, (int)len - 2, toks_cb);
-    tk.xDelete(tok);
-    if (ph.bad || ph.n < 2)
+    if (!phrase_tokens(db, fts, len, &ph))
         return ARC_OK;
     /* the rarest word by the word lists (a word without a row is rarer
      * than every listed one) */
@@ -959,6 +1149,138 @@ asc_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df, int64
     return ARC_OK;
 }
 
+/*
+ * Newest first without lists, bounded by max (a newest page, or the
+ * budget of a relevance search): FTS5 walks a phrase of common words
+ * ~1.25x faster forwards than backwards (ORDER BY rowid DESC), so the id
+ * range is cut into chunks from its newest end and each chunk is walked
+ * forwards; the walk stops after the chunk that brings the matches to
+ * max. The first chunk is 1/1024 of the range (a dense phrase's page is
+ * there); the chunks grow 32-fold while nothing is found (a phrase with
+ * few matches walks the range in 3 statements: more, smaller ones cost
+ * more than they save, each restarting FTS5's iterators), else to the
+ * size that the density met so far says holds the matches still wanted.
+ * The newest max matches are those of FTS5's backward walk; *more = 1
+ * when the walk stopped with max of them and older ids were left
+ * unwalked, or met more than max.
+ */
+static arc_status_t
+chunk_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df, int64_t max,
+           int64_t **ids_out, double **scores_out, size_t *n_out, int *more, int *used)
+{
+    toks_t ph;
+    size_t len = strlen(fts);
+    int rc = SQLITE_OK;
+    int64_t id_min = 0, id_max = -1, a, b, top, size;
+    idvec_t out = { NULL, 0, 0 }, chunk = { NULL, 0, 0 };
+    double *sc = NULL, *csc = NULL;
+    size_t csc_cap = 0;
+    sqlite3_stmt *st = NULL;
+
+    if (hi <= 0)
+        hi = INT64_MAX;
+    if (max <= 0 || !phrase_tokens(db, fts, len, &ph))
+        return ARC_OK;
+    rc = sqlite3_prepare_v2(db->sql, "SELECT (SELECT min(id) FROM article),"
+                                     " (SELECT max(id) FROM article)", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW
+        && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        id_min = sqlite3_column_int64(st, 0);
+        id_max = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_OK)
+        goto fail;
+    a = lo > id_min ? lo : id_min;
+    b = top = id_max < hi - 1 ? id_max + 1 : hi;
+    size = b - a < 1024 ? b - a : (b - a) / 1024;
+    if (size < 1)
+        size = 1;
+    rc = sqlite3_prepare_v2(db->sql, "SELECT rowid, arc_bm25(article_fts, 1, ?2) FROM article_fts"
+                                     " WHERE article_fts MATCH ?1 AND rowid >= ?3 AND rowid < ?4"
+                                     " ORDER BY rowid ASC", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 2, df);
+    }
+    while (rc == SQLITE_OK && b > a && (int64_t)out.n < max) {
+        int64_t ca = b - a > size ? b - size : a, need;
+        chunk.n = 0;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 3, ca);
+        sqlite3_bind_int64(st, 4, b);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (idvec_push(&chunk, sqlite3_column_int64(st, 0))) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            if (chunk.cap > csc_cap) {
+                double *t = realloc(csc, chunk.cap * sizeof *t);
+                if (!t) {
+                    rc = SQLITE_NOMEM;
+                    break;
+                }
+                csc = t;
+                csc_cap = chunk.cap;
+            }
+            csc[chunk.n - 1] = sqlite3_column_double(st, 1);
+        }
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        /* the chunk's matches, newest first, after the newer ones */
+        for (size_t i = chunk.n; rc == SQLITE_OK && i-- > 0;) {
+            double *t;
+            if (idvec_push(&out, chunk.v[i]) || !(t = realloc(sc, out.cap * sizeof *t))) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            sc = t;
+            sc[out.n - 1] = csc[i];
+        }
+        b = ca;
+        /* the next chunk: 32 times larger while nothing is found, else
+         * what the density so far says holds the rest (a quarter more),
+         * within [size, 32 size] */
+        need = max - (int64_t)out.n;
+        if (out.n == 0 || need <= 0) {
+            size = size > INT64_MAX / PP_CHUNK_GROW ? INT64_MAX : size * PP_CHUNK_GROW;
+        } else {
+            double covered = (double)(top - b);
+            double want = 1.25 * (double)need * covered / (double)out.n;
+            int64_t next = want > 9e18 ? INT64_MAX : (int64_t)want;
+            if (next < size)
+                next = size;
+            if (next / PP_CHUNK_GROW > size)
+                next = size > INT64_MAX / PP_CHUNK_GROW ? INT64_MAX : size * PP_CHUNK_GROW;
+            size = next;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_OK)
+        goto fail;
+    if ((int64_t)out.n > max || ((int64_t)out.n == max && b > a)) {
+        out.n = (size_t)max;
+        *more = 1;
+    }
+    free(chunk.v);
+    free(csc);
+    *ids_out = out.v;
+    *scores_out = sc;
+    *n_out = out.n;
+    *used = 1;
+    return ARC_OK;
+fail:
+    sqlite3_finalize(st);
+    free(out.v);
+    free(sc);
+    free(chunk.v);
+    free(csc);
+    if (rc == SQLITE_NOMEM)
+        return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    return Arc_db_sqlerr(db, "searching a phrase");
+}
+
 /* Contract in archive-private.h. */
 arc_status_t
 Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
@@ -978,8 +1300,14 @@ Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, dou
         || memchr(fts + 1, '"', len - 2) || !memchr(fts + 1, ' ', len - 2))
         return ARC_OK;
     s = lists_scan(db, fts, lo, hi, df, max, ids, scores, n, more, used);
-    if (s == ARC_OK && !*used && pp_enabled != 2 && walk_max > 0)
+    if (s != ARC_OK || *used || pp_enabled == 2 || walk_max <= 0)
+        return s;
+    /* a rare word: one forward walk while the matches fit */
+    if (pp_enabled != 3)
         s = asc_scan(db, fts, lo, hi, df, walk_max < max ? walk_max : max, ids, scores, n,
                      more, used);
+    /* else newest first up to max: forward walks from the newest end */
+    if (s == ARC_OK && !*used && max < INT64_MAX && max <= walk_max)
+        s = chunk_scan(db, fts, lo, hi, df, max, ids, scores, n, more, used);
     return s;
 }

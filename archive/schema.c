@@ -417,11 +417,111 @@ static const char *const schema_v10[] = {
     NULL
 };
 
+/*
+ * Version 11 (issue 6, Z; archive/body.c, docs/internals/bodies.md):
+ * article bodies may be stored compressed (Zstandard), as a BLOB, in article.body
+ * (and so in article_version.body, which copies the stored value); a TEXT
+ * body (every one stored before, short ones since) is the plain text.
+ * Nothing is rewritten. Every reader goes through arc_body(body, id), an
+ * SQL function body.c registers on each connection the library opens:
+ *  - article_text: the article's indexed columns with the plain body. The
+ *    FTS5 table's external content becomes this view (its declaration is
+ *    edited in place: changing content= otherwise means dropping the
+ *    index and rebuilding it from every article), so whatever FTS5 reads
+ *    back - 'rebuild', 'integrity-check', column values - is the text it
+ *    indexed. Its shadow tables, its data and its rank setting are kept.
+ *  - the delete/update triggers hand FTS5 the plain old and new bodies.
+ *  - the event view slices sentences out of the plain body (decoding
+ *    only as far as the sentence's end).
+ * Consequence: a connection without arc_body() (the sqlite3 shell) can
+ * still read the tables, but not the views or the FTS columns, and cannot
+ * update or delete articles.
+ */
+static const char *const schema_v11[] = {
+    "DROP VIEW IF EXISTS article_text",
+    "CREATE VIEW article_text AS SELECT id, title, summary, arc_body(body, id) AS body"
+    " FROM article",
+    "DROP TRIGGER IF EXISTS article_fts_ad",
+    "CREATE TRIGGER article_fts_ad AFTER DELETE ON article BEGIN"
+    " INSERT INTO article_fts(article_fts, rowid, title, summary, body)"
+    " VALUES ('delete', old.id, old.title, old.summary, arc_body(old.body, old.id)); END",
+    "DROP TRIGGER IF EXISTS article_fts_au",
+    "CREATE TRIGGER article_fts_au AFTER UPDATE OF title, summary, body ON article BEGIN"
+    " INSERT INTO article_fts(article_fts, rowid, title, summary, body)"
+    " VALUES ('delete', old.id, old.title, old.summary, arc_body(old.body, old.id));"
+    " INSERT INTO article_fts(rowid, title, summary, body)"
+    " VALUES (new.id, new.title, new.summary, arc_body(new.body, new.id)); END",
+    "DROP VIEW IF EXISTS event",
+    "CREATE VIEW event AS SELECT e.id AS id, e.article_id AS article_id, e.date AS date,"
+    " e.granularity AS granularity,"
+    " coalesce(e.text, CAST(substr(CAST(arc_body(a.body, a.id, e.end) AS BLOB),"
+    " e.start + 1, e.end - e.start) AS TEXT))"
+    " AS text, e.start AS start, e.end AS end, e.from_published AS from_published,"
+    " e.entities AS entities"
+    " FROM event_row e JOIN article a ON a.id = e.article_id",
+    "PRAGMA writable_schema = ON",
+    "UPDATE sqlite_schema SET sql = replace(sql, 'content=''article''', 'content=''article_text''')"
+    " WHERE type = 'table' AND name = 'article_fts'",
+    "PRAGMA writable_schema = RESET",
+    NULL
+};
+
+/*
+ * Version 12 (issue 5, T; archive/entity_timeline.c): events by article
+ * and date. An entity's timeline walks the entity's articles and wants
+ * only their events within the date bounds; with (article_id, date) it
+ * seeks those instead of reading every event of every article (at 1M
+ * articles the busiest person's year touches 230k of its 690k events).
+ * It replaces event_row_article, whose every lookup its prefix serves
+ * (about 86 MB instead of 64 MB for 4.5M events).
+ */
+static const char *const schema_v12[] = {
+    "CREATE INDEX IF NOT EXISTS event_row_article_date ON event_row(article_id, date)",
+    "DROP INDEX IF EXISTS event_row_article",
+    NULL
+};
+
+/*
+ * Version 13 (issue 6, W): the change log (v8) without a trigger per
+ * mention and per event row. Those triggers fired for each of the dozen
+ * rows an article's enrichment writes, each one a sub-program and a
+ * statement journal; the writers log instead: arc_article_enrich_all()
+ * logs the article once after its rows changed, and an entity merge
+ * (Arc_entity_redirect) logs the articles whose mentions it moves, both
+ * with the same "not again while the newest row names it" rule
+ * (Arc_change_log_article). Deleting an article still logs it by its own
+ * trigger. The article update trigger tests the two dates the month is
+ * computed from instead of computing both months per update (it may log
+ * a change of day within a month, which is harmless: a sync re-sends the
+ * article). (IF EXISTS: safe to run again.)
+ * From this version on, article_url holds only the URLs an article has
+ * besides its own article.url (which is UNIQUE, so looked up first);
+ * the rows of older archives for their own URLs stay and still resolve.
+ */
+static const char *const schema_v13[] = {
+    "DROP TRIGGER IF EXISTS mention_cl_ai",
+    "DROP TRIGGER IF EXISTS mention_cl_au",
+    "DROP TRIGGER IF EXISTS mention_cl_ad",
+    "DROP TRIGGER IF EXISTS event_cl_ai",
+    "DROP TRIGGER IF EXISTS event_cl_ad",
+    "DROP TRIGGER IF EXISTS article_cl_au",
+    "CREATE TRIGGER article_cl_au AFTER UPDATE ON article WHEN"
+    " old.published IS NOT new.published OR old.first_seen IS NOT new.first_seen OR"
+    " NOT EXISTS (SELECT 1 FROM change_log WHERE seq = (SELECT max(seq) FROM change_log)"
+    " AND kind = 0 AND id = new.id)"
+    " BEGIN INSERT INTO change_log(kind, id, prev) VALUES (0, new.id,"
+    " CAST(strftime('%Y', coalesce(old.published, old.first_seen), 'unixepoch') AS INTEGER) * 12"
+    " + CAST(strftime('%m', coalesce(old.published, old.first_seen), 'unixepoch') AS INTEGER) - 1);"
+    " END",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
                                                  schema_v7, schema_v8, Arc_phrase_pairs_schema,
-                                                 schema_v10 };
+                                                 schema_v10, schema_v11, schema_v12,
+                                                 schema_v13 };
 
 int
 arc_schema_version(void)

@@ -1089,7 +1089,7 @@ add_hit_columns(qbuild_t *q, const cquery_t *c, const arc_search_opts_t *o, int 
 {
     Arc_buf_add(&q->sql, "SELECT a.id, a.url, s.name, a.title, a.published, a.story_id, ");
     if (o && o->want_snippet && !own_snippet)
-        Arc_buf_add(&q->sql, "substr(coalesce(a.summary, a.body), 1, 200)");
+        Arc_buf_add(&q->sql, "substr(coalesce(a.summary, arc_body(a.body, a.id, 800)), 1, 200)");
     else
         Arc_buf_add(&q->sql, "NULL");
     if (fts && !ranked && c->n_df > 0) {
@@ -1104,7 +1104,7 @@ add_hit_columns(qbuild_t *q, const cquery_t *c, const arc_search_opts_t *o, int 
         Arc_buf_add(&q->sql, fts && !ranked ? ", -article_fts.rank" : ", 0.0");
     }
     if ((o && o->want_body) || own_snippet)
-        Arc_buf_add(&q->sql, ", a.summary, a.body");
+        Arc_buf_add(&q->sql, ", a.summary, arc_body(a.body, a.id)");
     else
         Arc_buf_add(&q->sql, ", NULL, NULL");
     Arc_buf_add(&q->sql, o && o->want_body ? ", a.lang" : ", NULL");
@@ -1536,6 +1536,28 @@ arc_search_count(arc_db_t *db, const arc_query_t *q, const arc_search_opts_t *op
     qbuild_init(&qb, db);
     if ((s = compile_query(db, q, &cq)))
         return s;
+    /* one phrase of frequent words: counted through its pair lists
+     * (rank_phrase.c; exact, else they decline and FTS5 counts) */
+    if (cq.plan.fts && cq.plan.fts[0] == '"' && strchr(cq.plan.fts + 1, '"')
+        && !strchr(cq.plan.fts + 1, '"')[1] && strchr(cq.plan.fts, ' ')
+        && !needs_record(&cq, opts, effective_range(&cq.plan, opts))) {
+        range_t r = effective_range(&cq.plan, opts);
+        int64_t *pid = NULL;
+        double *ps = NULL, pdf = 1.0;
+        size_t pn = 0;
+        int n_pdf = 0, pmore = 0, pused = 0;
+        if (!(s = Arc_rank_phrase_dfs(db, cq.plan.fts, 1, &n_pdf, &pdf)))
+            s = Arc_phrase_pairs_scan(db, cq.plan.fts, r.since ? Arc_id_first_of_time(r.since) : 0,
+                                      r.until ? id_after_time(r.until) : 0, 1.0, INT64_MAX, 0,
+                                      &pid, &ps, &pn, &pmore, &pused);
+        free(pid);
+        free(ps);
+        if (s || pused) {
+            *count = s ? 0 : (int64_t)pn;
+            cquery_clear(&cq);
+            return s;
+        }
+    }
     build_search(&qb, &cq, opts, MODE_COUNT);
     st = qbuild_prepare(db, &qb, &s);
     qbuild_free(&qb);
@@ -1588,7 +1610,7 @@ arc_story_articles(arc_db_t *db, int64_t story, arc_cursor_t **out)
         return s;
     c->st = Arc_db_prepare(db,
         "SELECT a.id, a.url, s.name, a.title, a.published, a.story_id,"
-        " substr(coalesce(a.summary, a.body), 1, 200), 0.0, NULL, NULL, NULL"
+        " substr(coalesce(a.summary, arc_body(a.body, a.id, 800)), 1, 200), 0.0, NULL, NULL, NULL"
         " FROM article a LEFT JOIN source s ON s.id = a.source_id"
         " WHERE a.story_id = ?1 ORDER BY a.id");
     if (!c->st) {

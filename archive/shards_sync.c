@@ -151,7 +151,7 @@ put_article(syncer_t *s, int64_t id)
 
     st = Arc_db_prepare(db,
         "SELECT a.id, a.url, a.guid, s.name, s.site, a.title, a.byline, a.published,"
-        " a.published_src, a.first_seen, a.updated, a.lang, a.summary, a.body,"
+        " a.published_src, a.first_seen, a.updated, a.lang, a.summary, arc_body(a.body, a.id),"
         " a.content_hash, a.capture, a.story_id, a.version, a.published_raw"
         " FROM article a LEFT JOIN source s ON s.id = a.source_id WHERE a.id = ?1");
     ents = Arc_db_prepare(db,

@@ -627,7 +627,9 @@ arc_article_set_capture(arc_db_t *db, const char *url, const char *ref,
     if (s)
         return Arc_db_error(db, s == ARC_E_NOMEM ? s : ARC_E_BAD_ARG,
                             "not an absolute http(s) URL: %.200s", url ? url : "(null)");
-    st = Arc_db_prepare(db, "SELECT article_id FROM article_url WHERE url = ?1 OR url = ?2");
+    /* an article's own URL, then its other ones (article.c) */
+    st = Arc_db_prepare(db, "SELECT id FROM article WHERE url = ?1 OR url = ?2 UNION ALL"
+                            " SELECT article_id FROM article_url WHERE url = ?1 OR url = ?2");
     if (!st) {
         free(canon);
         return ARC_E_DB;

@@ -308,7 +308,7 @@ arc_story_members(arc_db_t *db, int64_t story, int want_text,
     ARC_NO_SHARDS(db);
     sqlite3_stmt *st = Arc_db_prepare(db,
         "SELECT a.id, a.url, s.name, a.title, a.published, d.original_id,"
-        " CASE WHEN ?2 THEN a.body END, CASE WHEN ?2 THEN f.sentences END"
+        " CASE WHEN ?2 THEN arc_body(a.body, a.id) END, CASE WHEN ?2 THEN f.sentences END"
         " FROM article a LEFT JOIN source s ON s.id = a.source_id"
         " LEFT JOIN near_duplicate d ON d.article_id = a.id"
         " LEFT JOIN article_features f ON f.article_id = a.id"

@@ -37,7 +37,10 @@ idx_import_init(idx_import_t *im, arc_db_t *db)
     im->db = db;
     im->enrich = 1;
     im->cluster = 1;
-    im->batch = 500;
+    /* a crash loses at most the open batch (the next import adds it
+     * again); per commit, FTS5 writes one segment and the WAL is
+     * checkpointed: 2000 costs about 2-5% less CPU than 500 */
+    im->batch = 2000;
     im->err = stderr;
     /* FTS rows are written per batch, in id order, before each commit */
     arc_article_defer_index(db, 1);
@@ -88,6 +91,8 @@ typedef struct job {
     idx_enrichment_t enr;       /* JOB_ITEM: found by the reader */
     int enriched;
     idx_cluster_prep_t prep;    /* JOB_ITEM: clustering's text work */
+    void *body_z;               /* JOB_ITEM: the body compressed (arc_body_compress) */
+    size_t body_z_len;
     char *text;                 /* JOB_MSG: a line to print, or NULL;
                                    JOB_CURRENT: the input's name */
     long d_failed, d_files, d_files_failed; /* JOB_MSG: count changes */
@@ -116,6 +121,7 @@ job_free(job_t *j)
     idx_item_clear(&j->item);
     idx_enrich_clear(&j->enr);
     idx_cluster_prep_clear(&j->prep);
+    arc_free(j->body_z);
     free(j->text);
     free(j);
 }
@@ -266,7 +272,7 @@ log_commit(idx_import_t *im)
  * work when the reader did them already (else NULL: done here). */
 static int
 store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
-           const idx_cluster_prep_t *prep)
+           const idx_cluster_prep_t *prep, const void *body_z, size_t body_z_len)
 {
     arc_article_t a;
     arc_put_result_t res;
@@ -299,6 +305,9 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
     } else {
         a.body = it->summary;
     }
+    /* compressed by the reader (take_item), or NULL: the archive does it */
+    a.body_z = body_z;
+    a.body_z_len = body_z_len;
     st = arc_article_put(im->db, &a, &id, &res);
     if (st == ARC_E_BAD_ARG) {
         char where[64];
@@ -353,7 +362,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
 int
 idx_import_item(idx_import_t *im, idx_item_t *it)
 {
-    return store_item(im, it, NULL, NULL);
+    return store_item(im, it, NULL, NULL, NULL, 0);
 }
 
 int
@@ -409,6 +418,13 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
         text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
         /* without memory: prep stays empty and the writer does it */
         idx_cluster_prepare(j->item.title, text, &j->prep);
+    }
+    /* the body as the archive stores it (compressed), here rather than on
+     * the writer thread; without memory the writer compresses it */
+    text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
+    if (text && arc_body_compress(text, strlen(text), &j->body_z, &j->body_z_len) != ARC_OK) {
+        j->body_z = NULL;
+        j->body_z_len = 0;
     }
     queue_push(q, j);
     return 0;
@@ -753,7 +769,8 @@ write_jobs(idx_import_t *im, pipe_q_t *q)
         }
         switch (j->kind) {
         case JOB_ITEM:
-            if (store_item(im, &j->item, j->enriched ? &j->enr : NULL, &j->prep) != 0 ||
+            if (store_item(im, &j->item, j->enriched ? &j->enr : NULL, &j->prep,
+                           j->body_z, j->body_z_len) != 0 ||
                 im->fatal)
                 atomic_store(&q->stop, 1);
             break;

@@ -32,7 +32,8 @@ static const char usage_text[] =
 "                         the URL they declare) and WARC/ARC captures (.warc,\n"
 "                         .warc.gz: HTML responses as pages, feeds as feeds);\n"
 "                         directories are read recursively, '-' reads JSON\n"
-"                         Lines from standard input\n"
+"                         Lines from standard input; when many articles\n"
+"                         arrived since the last optimize, says so at the end\n"
 "  inspect FILE|URL       print as JSON what import would store, touching\n"
 "                         nothing: the feed's fields and every item, each\n"
 "                         rejected one with its reason; an HTML page as\n"
@@ -88,7 +89,7 @@ static const char usage_text[] =
 "import options:\n"
 "  --no-enrich     skip entity, date and event extraction\n"
 "  --no-cluster    skip story assignment\n"
-"  --batch N       articles per transaction (default 500)\n"
+"  --batch N       articles per transaction (default 2000)\n"
 "  --log-commits   after each committed batch print the running counts\n"
 "                  (\"committed: N new, ...\"): what is stored for certain\n"
 "  --shards FILE   after the import, sync the Xapian shards of this stub\n"
@@ -190,6 +191,26 @@ cmd_init(const globals_t *g, int argc, char **argv)
     return 0;
 }
 
+/* After an import: when many articles arrived since `optimize` built the
+ * relevance lists (or there are none in a large archive), relevance
+ * search of frequent words scans their matches again; say so, once. */
+static void
+suggest_optimize(arc_db_t *db)
+{
+    int64_t listed, newer;
+
+    if (arc_rank_lists_state(db, &listed, &newer) != ARC_OK)
+        return;
+    if (listed < 0 && newer >= 20000)
+        fprintf(stderr, "newsindex: the archive holds %lld articles and no relevance lists:"
+                        " run `newsindex optimize` to make relevance search of frequent"
+                        " words fast\n", (long long)newer);
+    else if (listed >= 0 && newer >= 10000 && newer * 4 >= listed)
+        fprintf(stderr, "newsindex: %lld articles arrived since `newsindex optimize` listed"
+                        " %lld; run it again to keep relevance search fast\n",
+                (long long)newer, (long long)listed);
+}
+
 static int
 cmd_import(const globals_t *g, int argc, char **argv)
 {
@@ -204,7 +225,7 @@ cmd_import(const globals_t *g, int argc, char **argv)
     const char *shards = NULL;   /* issue 8: sync these shards afterwards */
     idx_import_t im;
     arc_db_t *db;
-    int c, enrich = 1, cluster = 1, batch = 500, rc = 0, log_commits = 0;
+    int c, enrich = 1, cluster = 1, batch = 2000, rc = 0, log_commits = 0;
     struct timespec t0, t1;
     double secs;
 
@@ -251,6 +272,8 @@ cmd_import(const globals_t *g, int argc, char **argv)
         rc = EXIT_ARCHIVE;
     else if (im.counts.failed || im.counts.files_failed)
         rc = EXIT_PARTIAL;
+    if (!im.fatal && !g->quiet && im.counts.new_articles > 0)
+        suggest_optimize(db);
     /* issue 8: the new documents reach their Xapian shards; a shard that
      * fails is named and catches up at the next sync (exit 4: stored) */
     if (!im.fatal && (shards = idx_shards_stub(shards)) != NULL) {

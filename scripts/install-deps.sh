@@ -5,7 +5,7 @@
 set -eu
 
 packages="cmake make gcc g++ pkg-config libsqlite3-dev libxml2-dev libcjson-dev
-libcurl4-openssl-dev zlib1g-dev libxapian-dev xapian-tools"
+libcurl4-openssl-dev zlib1g-dev libzstd-dev libxapian-dev xapian-tools"
 if [ "${1:-}" = "--test" ]; then
     packages="$packages libcmocka-dev python3 valgrind time"
 fi

@@ -2,31 +2,51 @@
  * hash.c - the content hash used to recognise the same article under
  * different URLs.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../archive-private.h"
 
+/* isspace() and tolower() of the C locale, inline: the hash runs over
+ * every stored body on the import's writer thread, and must not depend on
+ * the caller's locale. */
+static int
+c_space(unsigned c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static unsigned
+c_lower(unsigned c)
+{
+    return c - 'A' < 26u ? c + ('a' - 'A') : c;
+}
+
 static void
 feed(uint64_t *h1, uint64_t *h2, const char *s, int *space)
 {
+    uint64_t a = *h1, b = *h2;
+    int sp = *space;
+
     for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (isspace(c)) {
-            *space = 1;
+        unsigned c = (unsigned char)*s;
+        if (c_space(c)) {
+            sp = 1;
             continue;
         }
-        if (*space) {
-            *h1 = (*h1 ^ ' ') * 0x100000001b3ULL;
-            *h2 = (*h2 ^ ' ') * 0x100000001b3ULL;
-            *space = 0;
+        if (sp) {
+            a = (a ^ ' ') * 0x100000001b3ULL;
+            b = (b ^ ' ') * 0x100000001b3ULL;
+            sp = 0;
         }
-        c = (unsigned char)tolower(c);
-        *h1 = (*h1 ^ c) * 0x100000001b3ULL;
-        *h2 = (*h2 ^ c) * 0x100000001b3ULL;
-        *h2 ^= *h2 >> 29;
+        c = c_lower(c);
+        a = (a ^ c) * 0x100000001b3ULL;
+        b = (b ^ c) * 0x100000001b3ULL;
+        b ^= b >> 29;
     }
+    *h1 = a;
+    *h2 = b;
+    *space = sp;
 }
 
 void

@@ -3,7 +3,10 @@
  * over several articles whose events interleave by date: entries in date
  * order, then article, then position in the article; each entry carries
  * its own article's url, title and source and its sentence cut from that
- * article's body; date bounds and the source filter select entries.
+ * article's body; date bounds and the source filter select entries; an
+ * article whose events never name the entity gives its first event; a
+ * merged id gives its survivor's timeline; a timeline larger than the
+ * in-memory run comes out the same through the merge of sorted runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archive-private.h"   /* Arc_entity_timeline_set_run_bytes */
 #include "enrich.h"
 #include "newsarc.h"
 
@@ -58,36 +62,49 @@ static const art_t arts[] = {
 };
 enum { N_ARTS = sizeof arts / sizeof arts[0] };
 
-/* Store the articles and enrich them as an import does; ids[i] is the id
- * of arts[i]. Returns Anna Berg's entity id. */
-static int64_t
-put_articles(arc_db_t *db, int64_t *ids)
+/* Store the n articles of set[] and enrich them as an import does; ids[i]
+ * is the id of set[i]. */
+static void
+put_set(arc_db_t *db, const art_t *set, int n, int64_t *ids)
 {
-    arc_entity_ref_t r;
-    int64_t id;
-
-    for (int i = 0; i < N_ARTS; i++) {
+    for (int i = 0; i < n; i++) {
         arc_article_t a;
         arc_put_result_t res;
         idx_enrichment_t e;
         int64_t s, end;
 
         memset(&a, 0, sizeof a);
-        assert_int_equal(arc_time_parse_user(arts[i].day, &s, &end), ARC_OK);
-        a.url = arts[i].url;
-        a.title = arts[i].title;
-        a.body = arts[i].body;
-        a.source = arts[i].source;
+        assert_int_equal(arc_time_parse_user(set[i].day, &s, &end), ARC_OK);
+        a.url = set[i].url;
+        a.title = set[i].title;
+        a.body = set[i].body;
+        a.source = set[i].source;
         a.published = s + 36000;
         assert_int_equal(arc_article_put(db, &a, &ids[i], &res), ARC_OK);
         idx_enrich_compute(a.title, a.body, a.published, &e);
         assert_int_equal(idx_enrich_store_new(db, ids[i], &e, res == ARC_PUT_NEW), ARC_OK);
         idx_enrich_clear(&e);
     }
-    assert_int_equal(arc_entity_find(db, ARC_ENTITY_PERSON, "Anna Berg", &r), ARC_OK);
+}
+
+static int64_t
+person(arc_db_t *db, const char *name)
+{
+    arc_entity_ref_t r;
+    int64_t id;
+
+    assert_int_equal(arc_entity_find(db, ARC_ENTITY_PERSON, name, &r), ARC_OK);
     id = r.id;
     arc_free(r.name);
     return id;
+}
+
+/* Store arts[] (see put_set). Returns Anna Berg's entity id. */
+static int64_t
+put_articles(arc_db_t *db, int64_t *ids)
+{
+    put_set(db, arts, N_ARTS, ids);
+    return person(db, "Anna Berg");
 }
 
 /* One expected entry: the article (index in arts[]) and the sentence. */
@@ -98,8 +115,9 @@ typedef struct want {
 
 /* Run the timeline and compare it entry by entry with want[0..n). */
 static void
-expect_timeline(arc_db_t *db, int64_t entity, const char *since, const char *until,
-                const char *source, const int64_t *ids, const want_t *want, size_t n)
+expect_set_timeline(arc_db_t *db, const art_t *set, int64_t entity, const char *since,
+                    const char *until, const char *source, const int64_t *ids,
+                    const want_t *want, size_t n)
 {
     arc_search_opts_t o;
     arc_entity_timeline_t *t = NULL;
@@ -118,7 +136,7 @@ expect_timeline(arc_db_t *db, int64_t entity, const char *since, const char *unt
         const art_t *a;
         if (got >= n)
             fail_msg("unexpected entry %zu: %s", got, e->text);
-        a = &arts[want[got].art];
+        a = &set[want[got].art];
         assert_string_equal(e->text, want[got].text);
         assert_int_equal(e->article, ids[want[got].art]);
         assert_string_equal(e->url, a->url);
@@ -132,8 +150,17 @@ expect_timeline(arc_db_t *db, int64_t entity, const char *since, const char *unt
         prev_date = e->date;
         got++;
     }
+    assert_int_equal(arc_entity_timeline_next(t, &e), ARC_OK);   /* stays at the end */
+    assert_null(e);
     arc_entity_timeline_destroy(t);
     assert_int_equal(got, n);
+}
+
+static void
+expect_timeline(arc_db_t *db, int64_t entity, const char *since, const char *until,
+                const char *source, const int64_t *ids, const want_t *want, size_t n)
+{
+    expect_set_timeline(db, arts, entity, since, until, source, ids, want, n);
 }
 
 static void
@@ -158,15 +185,25 @@ entries_interleave_articles_by_date_with_their_own_article(void **state)
         { "2025-12-04", NULL, NULL, 3, 2 },
         { NULL, "2025-12-01", NULL, 0, 1 },
         { NULL, NULL, "Other Wire", 2, 1 },
+        { NULL, NULL, "other wire", 2, 1 },          /* names match ignoring case */
+        { "2025-12-04", NULL, "Test Wire", 3, 2 },
         { "2025-12-04", NULL, "Other Wire", 0, 0 },
+        { NULL, NULL, "No Such Wire", 0, 0 },
     };
+    /* the default run, and runs so small that entries are merged from a
+     * temporary file (one entry per run, about two per run) */
+    static const size_t run_bytes[] = { 0, 1, 700 };
     (void)state;
 
     berg = put_articles(db, ids);
     assert_true(ids[1] < ids[2]);
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
-        expect_timeline(db, berg, cases[c].since, cases[c].until, cases[c].source, ids,
-                        all + cases[c].first, cases[c].n);
+    for (size_t r = 0; r < sizeof run_bytes / sizeof run_bytes[0]; r++) {
+        Arc_entity_timeline_set_run_bytes(run_bytes[r]);
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+            expect_timeline(db, berg, cases[c].since, cases[c].until, cases[c].source, ids,
+                            all + cases[c].first, cases[c].n);
+    }
+    Arc_entity_timeline_set_run_bytes(0);
     arc_db_close(db);
 }
 
@@ -193,12 +230,151 @@ an_empty_or_unknown_entity_gives_no_entries(void **state)
     arc_db_close(db);
 }
 
+/* Articles where Anna Berg is named in a title only, and in a later
+ * sentence than the first one. */
+static const art_t rule_arts[] = {
+    { "https://wire.example/r1", "2025-12-10", "Test Wire", "Anna Berg tours the coast",
+      "Storms closed roads on December 8, 2025.\n\n"
+      "Schools reopened on December 9, 2025." },
+    { "https://wire.example/r2", "2025-12-13", "Test Wire", "Council meets",
+      "Officials met on December 11, 2025.\n\n"
+      "Anna Berg spoke on December 12, 2025." },
+};
+
+static void
+an_article_whose_events_never_name_the_entity_gives_its_first_event(void **state)
+{
+    arc_db_t *db = open_new("rule");
+    int64_t ids[2], berg;
+    static const want_t all[] = {
+        { 0, "Storms closed roads on December 8, 2025." },   /* first event of r1 */
+        { 1, "Anna Berg spoke on December 12, 2025." },       /* r2: only its naming event */
+    };
+    static const struct {
+        const char *since, *until;
+        size_t first, n;
+    } cases[] = {
+        { NULL, NULL, 0, 2 },
+        { "2025-12-08", "2025-12-08", 0, 1 },
+        /* r1's first event is out of bounds: its second one does not
+         * stand in for it */
+        { "2025-12-09", "2025-12-09", 0, 0 },
+        /* r2's first event is within bounds, but another event of r2
+         * names her (out of bounds): nothing from r2 */
+        { "2025-12-11", "2025-12-11", 0, 0 },
+        { "2025-12-09", NULL, 1, 1 },
+    };
+    (void)state;
+
+    put_set(db, rule_arts, 2, ids);
+    berg = person(db, "Anna Berg");
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        expect_set_timeline(db, rule_arts, berg, cases[c].since, cases[c].until, NULL, ids,
+                            all + cases[c].first, cases[c].n);
+    arc_db_close(db);
+}
+
+/* A body long enough to be stored compressed, whose earlier-dated event
+ * comes first in the body and the later-dated one at its end: the
+ * sentences are cut from a body decoded only partly at first. */
+static const art_t long_arts[] = {
+    { "https://wire.example/l1", "2025-12-21", "Test Wire", "Berg on the road",
+      "Anna Berg met the council on December 1, 2025.\n\n"
+      "The weather was mild and the streets were busy with traffic all week. "
+      "The weather was mild and the streets were busy with traffic all week. "
+      "The weather was mild and the streets were busy with traffic all week. "
+      "The weather was mild and the streets were busy with traffic all week. "
+      "The weather was mild and the streets were busy with traffic all week. "
+      "The weather was mild and the streets were busy with traffic all week.\n\n"
+      "Anna Berg will travel to Bergen on December 20, 2025." },
+};
+
+static void
+sentences_of_a_long_body_are_cut_whole(void **state)
+{
+    arc_db_t *db = open_new("long");
+    int64_t ids[1], berg;
+    static const want_t all[] = {
+        { 0, "Anna Berg met the council on December 1, 2025." },
+        { 0, "Anna Berg will travel to Bergen on December 20, 2025." },
+    };
+    static const struct {
+        const char *since, *until;
+        size_t first, n;
+    } cases[] = {
+        { NULL, NULL, 0, 2 },
+        { "2025-12-02", NULL, 1, 1 },
+        { NULL, "2025-12-19", 0, 1 },
+    };
+    (void)state;
+
+    put_set(db, long_arts, 1, ids);
+    berg = person(db, "Anna Berg");
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        expect_set_timeline(db, long_arts, berg, cases[c].since, cases[c].until, NULL, ids,
+                            all + cases[c].first, cases[c].n);
+    arc_db_close(db);
+}
+
+/* The timeline as one "article|start|date|text" line per entry. */
+static size_t
+timeline_lines(arc_db_t *db, int64_t entity, char *buf, size_t cap)
+{
+    arc_entity_timeline_t *t = NULL;
+    const arc_timeline_entry_t *e;
+    size_t len = 0, n = 0;
+
+    buf[0] = '\0';
+    assert_int_equal(arc_entity_timeline_open(db, entity, NULL, &t), ARC_OK);
+    while (arc_entity_timeline_next(t, &e) == ARC_OK && e) {
+        int w = snprintf(buf + len, cap - len, "%lld|%d|%lld|%s\n", (long long)e->article,
+                         e->start, (long long)e->date, e->text ? e->text : "(null)");
+        assert_true(w > 0 && (size_t)w < cap - len);
+        len += (size_t)w;
+        n++;
+    }
+    arc_entity_timeline_destroy(t);
+    return n;
+}
+
+static void
+a_merged_entity_id_gives_the_timeline_of_the_entity_it_was_merged_into(void **state)
+{
+    static const art_t more[] = {
+        { "https://wire.example/m1", "2025-12-06", "Other Wire", "Bergh in Oslo",
+          "Anne Bergh arrived in Oslo on December 6, 2025." },
+    };
+    arc_db_t *db = open_new("merged");
+    int64_t ids[N_ARTS], id2[1], berg, bergh;
+    char before[4096], merged[4096], survivor[4096];
+    int changed = 0;
+    (void)state;
+
+    berg = put_articles(db, ids);
+    put_set(db, more, 1, id2);
+    bergh = person(db, "Anne Bergh");
+    assert_true(bergh != berg);
+    assert_int_equal(timeline_lines(db, berg, before, sizeof before), 5);
+    assert_int_equal(arc_entity_merge(db, bergh, berg, &changed), ARC_OK);
+    assert_int_equal(changed, 1);
+    /* the merged id reads the survivor's timeline, which now has the
+     * merged entity's event too */
+    assert_int_equal(timeline_lines(db, bergh, merged, sizeof merged), 6);
+    assert_int_equal(timeline_lines(db, berg, survivor, sizeof survivor), 6);
+    assert_string_equal(merged, survivor);
+    assert_non_null(strstr(survivor, "Anne Bergh arrived in Oslo on December 6, 2025."));
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(entries_interleave_articles_by_date_with_their_own_article),
         cmocka_unit_test(an_empty_or_unknown_entity_gives_no_entries),
+        cmocka_unit_test(an_article_whose_events_never_name_the_entity_gives_its_first_event),
+        cmocka_unit_test(a_merged_entity_id_gives_the_timeline_of_the_entity_it_was_merged_into),
+        cmocka_unit_test(sentences_of_a_long_body_are_cut_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

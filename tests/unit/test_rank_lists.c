@@ -197,12 +197,40 @@ phrase_and_newest_pages_should_score_like_exact_bm25(void **state)
     arc_db_close(db);
 }
 
+/* How current the lists are: what `newsindex import` reads to suggest
+ * running optimize again. */
+static void
+lists_state_should_count_the_articles_newer_than_the_lists(void **state)
+{
+    arc_db_t *db = build("state", 600);
+    int64_t listed = 0, newer = 0;
+
+    (void)state;
+    assert_int_equal(arc_rank_lists_state(db, &listed, &newer), ARC_OK);
+    assert_int_equal(listed, -1);           /* never optimized */
+    assert_int_equal(newer, 600);
+    assert_int_equal(arc_rank_optimize(db, 100, NULL), ARC_OK);
+    assert_int_equal(arc_rank_lists_state(db, &listed, &newer), ARC_OK);
+    assert_int_equal(listed, 600);
+    assert_int_equal(newer, 0);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < 25; i++)
+        put(db, i, 40, "later");            /* after every listed article */
+    put(db, 3, 1, "late import");           /* older id: not counted */
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    assert_int_equal(arc_rank_lists_state(db, &listed, &newer), ARC_OK);
+    assert_int_equal(listed, 600);
+    assert_int_equal(newer, 25);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_word_search_should_read_the_list_and_match_exact_bm25),
         cmocka_unit_test(phrase_and_newest_pages_should_score_like_exact_bm25),
+        cmocka_unit_test(lists_state_should_count_the_articles_newer_than_the_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

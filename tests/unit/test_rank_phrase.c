@@ -361,8 +361,10 @@ test_search_pages_are_the_same_with_and_without_the_lists(void **state)
                 Arc_rank_set_budget(v == 3 ? 6 : 0);
                 Arc_phrase_pairs_enable(0);
                 na = page(db, phrases[p], sorts[s], offset, ranged, a_id, a_s);
-                Arc_phrase_pairs_enable(1);
+                /* the lists and one-chunk walks, or chunked walks only */
+                Arc_phrase_pairs_enable(p % 2 ? 3 : 1);
                 nb = page(db, phrases[p], sorts[s], offset, ranged, b_id, b_s);
+                Arc_phrase_pairs_enable(1);
                 Arc_rank_set_budget(0);
                 if (na != nb)
                     fail_msg("%s sort %d: %zu hits without the lists, %zu with", phrases[p],
@@ -378,6 +380,272 @@ test_search_pages_are_the_same_with_and_without_the_lists(void **state)
     arc_db_close(db);
 }
 
+/* ---- a brute-force phrase check (no FTS5): lower-cased words of each
+ * column, consecutive in one column. The vocabulary has no two words with
+ * one stem, so the words are the index's tokens. ---- */
+
+static int
+column_has(const char *text, char ph[][24], int n_ph)
+{
+    char tok[400][24];
+    int n = 0;
+
+    for (const char *p = text; *p && n < 400;) {
+        int l = 0;
+        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            p++;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            if (l < 23)
+                tok[n][l++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            p++;
+        }
+        if (l)
+            tok[n++][l] = '\0';
+    }
+    for (int i = 0; i + n_ph <= n; i++) {
+        int j = 0;
+        while (j < n_ph && strcmp(tok[i + j], ph[j]) == 0)
+            j++;
+        if (j == n_ph)
+            return 1;
+    }
+    return 0;
+}
+
+/* The ids in [lo, hi) (hi 0: open) whose title, summary or body holds
+ * phrase (quoted), newest first. */
+static size_t
+brute_ids(arc_db_t *db, const char *phrase, int64_t lo, int64_t hi, int64_t *out, size_t cap)
+{
+    char ph[8][24];
+    int n_ph = 0;
+    size_t n = 0;
+    sqlite3_stmt *st = NULL;
+
+    for (const char *p = phrase; *p && n_ph < 8;) {
+        int l = 0;
+        while (*p == '"' || *p == ' ')
+            p++;
+        while (*p && *p != '"' && *p != ' ') {
+            if (l < 23)
+                ph[n_ph][l++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            p++;
+        }
+        if (l)
+            ph[n_ph++][l] = '\0';
+    }
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT id, title, summary, arc_body(body, id)"
+                                        " FROM article"
+                                        " WHERE id >= ?1 AND id < ?2 ORDER BY id DESC", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi > 0 ? hi : INT64_MAX);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int hit = 0;
+        for (int c = 1; c <= 3 && !hit; c++)
+            hit = sqlite3_column_text(st, c)
+                  && column_has((const char *)sqlite3_column_text(st, c), ph, n_ph);
+        if (!hit)
+            continue;
+        if (n < cap)
+            out[n] = sqlite3_column_int64(st, 0);
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The newest max matches, walked in chunks from the newest end (no lists),
+ * for pages (max 1, 3, 20), a relevance budget below the matches and every
+ * match, over the whole archive and a range: a brute-force check's. */
+static void
+test_chunked_walk_gives_the_newest_matches_of_a_brute_force_check(void **state)
+{
+    static const int64_t maxes[] = { 1, 3, 20, 150, 100000 };
+    static int64_t want[4000];
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("chunks", 400, &rep);
+    int64_t id_lo, id_hi;
+    sqlite3_stmt *st = NULL;
+
+    (void)state;
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT min(id), max(id) FROM article", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    id_lo = sqlite3_column_int64(st, 0);
+    id_hi = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    /* arc_bm25 registered (as a search would) */
+    {
+        int n_df = 0;
+        double df = 0;
+        assert_int_equal(Arc_rank_phrase_dfs(db, "\"the off\"", 1, &n_df, &df), ARC_OK);
+    }
+    for (int mode = 1; mode <= 3; mode += 2) {
+        Arc_phrase_pairs_enable(mode);
+        for (size_t p = 0; p < n_phrases; p++) {
+            for (size_t m = 0; m < sizeof maxes / sizeof maxes[0]; m++) {
+                for (int ranged = 0; ranged < 2; ranged++) {
+                    int64_t lo = ranged ? id_lo + (id_hi - id_lo) / 3 : 0;
+                    int64_t hi = ranged ? id_hi - (id_hi - id_lo) / 4 : 0;
+                    int64_t *ids = NULL;
+                    double *scores = NULL;
+                    size_t n = 0, n_want = brute_ids(db, phrases[p], lo, hi, want, 4000);
+                    int more = 0, used = 0;
+                    assert_int_equal(Arc_phrase_pairs_scan(db, phrases[p], lo, hi, 1.0,
+                                                           maxes[m], maxes[m], &ids, &scores,
+                                                           &n, &more, &used), ARC_OK);
+                    if (mode == 3)   /* no lists: the chunked walk always answers */
+                        assert_int_equal(used, 1);
+                    if (!used)
+                        continue;
+                    if ((int64_t)n_want > maxes[m]) {
+                        assert_int_equal(n, (size_t)maxes[m]);
+                        assert_int_equal(more, 1);
+                    } else if ((int64_t)n_want < maxes[m]) {
+                        if (n != n_want)
+                            fail_msg("%s max %lld: %zu matches, brute force %zu", phrases[p],
+                                     (long long)maxes[m], n, n_want);
+                        assert_int_equal(more, 0);
+                    } else {
+                        assert_int_equal(n, n_want);
+                    }
+                    for (size_t i = 0; i < n; i++) {
+                        if (ids[i] != want[i])
+                            fail_msg("%s max %lld: match %zu is %lld, brute force %lld",
+                                     phrases[p], (long long)maxes[m], i, (long long)ids[i],
+                                     (long long)want[i]);
+                        assert_true(scores[i] > 0);
+                    }
+                    free(ids);
+                    free(scores);
+                }
+            }
+        }
+    }
+    Arc_phrase_pairs_enable(1);
+    arc_db_close(db);
+}
+
+/* search --count of one phrase: through the lists (when they answer) the
+ * brute-force count, and FTS5's count within a date range. */
+static void
+test_phrase_counts_equal_a_brute_force_check(void **state)
+{
+    static int64_t want[4000];
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("counts", 400, &rep);
+
+    (void)state;
+    for (size_t p = 0; p < n_phrases; p++) {
+        for (int ranged = 0; ranged < 2; ranged++) {
+            arc_query_t *q = NULL;
+            arc_query_error_t qe;
+            arc_search_opts_t o;
+            int64_t with = -1, without = -1;
+            assert_int_equal(arc_query_parse(phrases[p], &q, &qe), ARC_OK);
+            memset(&o, 0, sizeof o);
+            if (ranged) {
+                o.since = arc_days_from_civil(2025, 3, 1) * 86400 + 12 * 86400;
+                o.until = arc_days_from_civil(2025, 3, 1) * 86400 + 15 * 86400;
+            }
+            Arc_phrase_pairs_enable(0);
+            assert_int_equal(arc_search_count(db, q, &o, &without), ARC_OK);
+            Arc_phrase_pairs_enable(1);
+            assert_int_equal(arc_search_count(db, q, &o, &with), ARC_OK);
+            if (with != without)
+                fail_msg("%s: count %lld with the lists, %lld without", phrases[p],
+                         (long long)with, (long long)without);
+            if (!ranged && (size_t)with != brute_ids(db, phrases[p], 0, 0, want, 4000))
+                fail_msg("%s: count %lld, brute force %zu", phrases[p], (long long)with,
+                         brute_ids(db, phrases[p], 0, 0, want, 4000));
+            arc_query_destroy(q);
+        }
+    }
+    arc_db_close(db);
+}
+
+/* Every stored list (pair, n, ids) and the meta row as one text, with
+ * counts of the dense (n = -1) and listed pairs. */
+static char *
+lists_dump(arc_db_t *db, int *dense, int *listed)
+{
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    size_t len = 0;
+
+    *dense = *listed = 0;
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT pair || ' ' || n || ' ' ||"
+                                                 " CASE WHEN ids IS NULL THEN '-' ELSE hex(ids) END"
+                                                 " FROM phrase_pair"
+                                                 " UNION ALL SELECT upto || ' ' || words"
+                                                 " FROM phrase_pair_meta",
+                                        -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *row = (const char *)sqlite3_column_text(st, 0);
+        size_t n = strlen(row);
+        char *t = realloc(out, len + n + 2);
+        assert_non_null(t);
+        out = t;
+        memcpy(out + len, row, n);
+        out[len + n] = '\n';
+        len += n + 1;
+        out[len] = '\0';
+        if (strstr(row, " -1 -"))
+            (*dense)++;
+        else
+            (*listed)++;
+    }
+    sqlite3_finalize(st);
+    assert_non_null(out);
+    return out;
+}
+
+/* The lists are built within a memory budget, the rest waiting in a
+ * temporary table: whatever the budget (one byte moves the lists after
+ * every article), the stored lists are byte for byte the same, dense
+ * pairs included, and the temporary table is gone afterwards. */
+static void
+test_pair_lists_are_the_same_whatever_the_memory_budget(void **state)
+{
+    static const size_t budgets[] = { 1, 100, 4096, 1 << 20 };
+    arc_optimize_report_t rep, again;
+    arc_db_t *db;
+    char *want;
+    int dense, listed;
+
+    (void)state;
+    Arc_phrase_pairs_build_budget(0);
+    db = build("budget", 400, &rep);
+    want = lists_dump(db, &dense, &listed);
+    assert_true(dense >= 1);
+    assert_true(listed >= 50);
+    for (size_t i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        char *got;
+        int d, l;
+        Arc_phrase_pairs_build_budget(budgets[i]);
+        assert_int_equal(arc_rank_optimize(db, 1, &again), ARC_OK);
+        got = lists_dump(db, &d, &l);
+        if (strcmp(want, got) != 0)
+            fail_msg("budget %zu: the lists differ", budgets[i]);
+        assert_int_equal(again.pairs, rep.pairs);
+        assert_int_equal(again.pair_bytes, rep.pair_bytes);
+        free(got);
+        assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM temp.sqlite_master"
+                                                     " WHERE name = 'arc_pp_chunk'",
+                                            -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 0);
+        sqlite3_finalize(st);
+    }
+    /* and the lists still answer exactly */
+    assert_true(check_all(db) >= 30);
+    Arc_phrase_pairs_build_budget(0);
+    free(want);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
@@ -386,6 +654,9 @@ main(void)
         cmocka_unit_test(test_phrase_matches_stay_exact_after_changes_since_optimize),
         cmocka_unit_test(test_phrase_never_spans_title_and_body),
         cmocka_unit_test(test_search_pages_are_the_same_with_and_without_the_lists),
+        cmocka_unit_test(test_chunked_walk_gives_the_newest_matches_of_a_brute_force_check),
+        cmocka_unit_test(test_phrase_counts_equal_a_brute_force_check),
+        cmocka_unit_test(test_pair_lists_are_the_same_whatever_the_memory_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

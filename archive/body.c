@@ -1,0 +1,623 @@
+/*
+ * body.c - article bodies stored compressed (issue 6, schema v11;
+ * docs/internals/bodies.md).
+ *
+ * article.body (and article_version.body, which copies the stored value)
+ * holds either
+ *   - TEXT: the plain body (every archive before schema 11, and bodies
+ *     too short or too repetitive-free to gain from compression), or
+ *   - a BLOB in this format:
+ *       byte 0      BODY_ZSTD, the format
+ *       bytes 1..4  the plain text's length in bytes, little-endian
+ *       bytes 5..8  the CRC-32 of the plain text, little-endian (lets a
+ *                   writer check a precompressed body without decoding)
+ *       bytes 9..   one Zstandard frame (RFC 8878) holding its content
+ *                   size and the XXH64 checksum of the plain text, which
+ *                   a whole decode checks)
+ * The storage class alone tells them apart; no archive is rewritten.
+ *
+ * Readers never decode by hand: SQL reads a body as arc_body(body, id),
+ * a function registered on every connection the library opens
+ * (Arc_body_sql_register, from db.c). TEXT passes through unchanged, a
+ * BLOB is inflated; a corrupt one fails the statement with an error that
+ * names the article. The FTS5 index reads its external content through
+ * the view article_text (schema v11), which applies arc_body(), so
+ * 'rebuild', 'integrity-check' and the update/delete triggers all see
+ * the plain text the index was built from.
+ *
+ * Writers: arc_body_compress() (public) makes the BLOB on any thread (the
+ * import's reader thread), and arc_article_put() stores a precompressed
+ * body after checking it matches the text (Arc_body_pack), compressing
+ * by itself only when it was not given one.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>         /* crc32 */
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "archive-private.h"
+
+#define BODY_ZSTD 0x02          /* format byte of a compressed body */
+#define BODY_HEAD 9             /* format, plain length, CRC-32 of the text */
+#define BODY_FRAME_MIN 9        /* magic, frame header, one block header */
+/* Bodies shorter than this stay TEXT: the header and the frame (22 bytes
+ * and more) eat most of what compression saves on a few sentences. */
+#define BODY_MIN_COMPRESS 200
+/* Zstandard level: 1 is the fastest; see docs/internals/bodies.md for the
+ * measured sizes and CPU against zlib on the benchmark corpus. */
+#define BODY_LEVEL 1
+
+static uint32_t
+get_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v & 0xff);
+    p[1] = (unsigned char)(v >> 8 & 0xff);
+    p[2] = (unsigned char)(v >> 16 & 0xff);
+    p[3] = (unsigned char)(v >> 24 & 0xff);
+}
+
+static uint32_t
+text_crc(const char *text, size_t len)
+{
+    return (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)text, (uInt)len);
+}
+
+arc_status_t
+arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
+{
+    ZSTD_CCtx *cc;
+    unsigned char *buf;
+    size_t cap, z;
+
+    *out = NULL;
+    *out_len = 0;
+    if (!body || len < BODY_MIN_COMPRESS || len > UINT32_MAX || len > UINT_MAX)
+        return ARC_OK;
+    cap = BODY_HEAD + ZSTD_compressBound(len);
+    if (!(buf = malloc(cap)))
+        return ARC_E_NOMEM;
+    /* a context per call: with the size known, level 1 sets up small
+     * tables, and no thread has to own one */
+    if (!(cc = ZSTD_createCCtx())) {
+        free(buf);
+        return ARC_E_NOMEM;
+    }
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, BODY_LEVEL)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1))) {
+        ZSTD_freeCCtx(cc);
+        free(buf);
+        return ARC_E_INTERNAL;
+    }
+    z = ZSTD_compress2(cc, buf + BODY_HEAD, cap - BODY_HEAD, body, len);
+    ZSTD_freeCCtx(cc);
+    if (ZSTD_isError(z)) {
+        free(buf);
+        return ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation ? ARC_E_NOMEM
+                                                                    : ARC_E_INTERNAL;
+    }
+    if (BODY_HEAD + z + len / 16 >= len) {
+        free(buf);   /* saves less than 1/16 of the text: stays TEXT */
+        return ARC_OK;
+    }
+    buf[0] = BODY_ZSTD;
+    put_le32(buf + 1, (uint32_t)len);
+    put_le32(buf + 5, text_crc(body, len));
+    *out = buf;
+    *out_len = BODY_HEAD + z;
+    return ARC_OK;
+}
+
+/* Decode a compressed body with the context dc: at least the first
+ * `want` bytes of the text (SIZE_MAX: all of it; decoding may stop there,
+ * so only the whole text is checked against the frame's checksum).
+ * *out: malloc'd, NUL-terminated, *out_len bytes; *why: a static phrase on
+ * failure. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM. */
+static arc_status_t
+inflate_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
+             char **out, size_t *out_len, const char **why)
+{
+    size_t plain, get, r;
+    char *buf;
+
+    *out = NULL;
+    *out_len = 0;
+    *why = "not a compressed body";
+    if (n < BODY_HEAD + BODY_FRAME_MIN || b[0] != BODY_ZSTD || n - BODY_HEAD > UINT_MAX)
+        return ARC_E_CORRUPT;
+    plain = get_le32(b + 1);
+    /* the header and the frame must agree on the length before anything
+     * is allocated for it (a repeated text may well shrink 10,000 times,
+     * so no ratio can tell a corrupt length) */
+    if (ZSTD_getFrameContentSize(b + BODY_HEAD, n - BODY_HEAD) != (unsigned long long)plain) {
+        *why = "its stated length is wrong";
+        return ARC_E_CORRUPT;
+    }
+    get = want < plain ? want : plain;
+    if (!(buf = malloc(get + 1))) {
+        *why = "out of memory";
+        return ARC_E_NOMEM;
+    }
+    if (get == plain) {
+        /* the whole text: one call, which checks the content size and
+         * the checksum the frame carries */
+        r = ZSTD_decompressDCtx(dc, buf, get, b + BODY_HEAD, n - BODY_HEAD);
+        if (ZSTD_isError(r) || r != get) {
+            free(buf);
+            *why = ZSTD_isError(r)
+                ? (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall
+                   ? "it is longer than its stated length"
+                   : ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? "out of memory"
+                   : ZSTD_getErrorName(r))
+                : "it is shorter than its stated length";
+            return ZSTD_isError(r) && ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
+                ? ARC_E_NOMEM : ARC_E_CORRUPT;
+        }
+    } else {
+        /* a prefix: stream until the buffer is full */
+        ZSTD_inBuffer in = { b + BODY_HEAD, n - BODY_HEAD, 0 };
+        ZSTD_outBuffer o = { buf, get, 0 };
+
+        ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+        while (o.pos < get) {
+            size_t before_in = in.pos, before_out = o.pos;
+            r = ZSTD_decompressStream(dc, &o, &in);
+            if (ZSTD_isError(r)) {
+                free(buf);
+                *why = ZSTD_getErrorName(r);
+                return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? ARC_E_NOMEM
+                                                                            : ARC_E_CORRUPT;
+            }
+            if (o.pos < get && (r == 0 || (in.pos == before_in && o.pos == before_out))) {
+                free(buf);
+                *why = "it is shorter than its stated length";
+                return ARC_E_CORRUPT;
+            }
+        }
+        ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+    }
+    buf[get] = '\0';
+    *out = buf;
+    *out_len = get;
+    return ARC_OK;
+}
+
+arc_status_t
+Arc_body_inflate(const void *blob, size_t n, size_t want, char **out, size_t *out_len,
+                 const char **why)
+{
+    ZSTD_DCtx *dc = ZSTD_createDCtx();
+    arc_status_t st;
+
+    if (!dc) {
+        *out = NULL;
+        *out_len = 0;
+        *why = "out of memory";
+        return ARC_E_NOMEM;
+    }
+    st = inflate_with(dc, blob, n, want, out, out_len, why);
+    ZSTD_freeDCtx(dc);
+    return st;
+}
+
+/* Does the compressed body b[0..n) claim to be exactly text[0..len)?
+ * Checks the header's length and CRC-32 against the text and the frame's
+ * magic number (cheap: no decoding), so a caller's precompressed body
+ * cannot disagree with the text that is indexed and hashed. */
+static int
+blob_matches(const unsigned char *b, size_t n, const char *text, size_t len)
+{
+    if (n < BODY_HEAD + BODY_FRAME_MIN || b[0] != BODY_ZSTD || get_le32(b + 1) != len ||
+        len > UINT_MAX)
+        return 0;
+    if (get_le32(b + BODY_HEAD) != ZSTD_MAGICNUMBER)
+        return 0;
+    return get_le32(b + 5) == text_crc(text, len);
+}
+
+arc_status_t
+Arc_body_pack(arc_db_t *db, const char *text, const void *given, size_t given_len,
+              arc_body_packed_t *p)
+{
+    size_t len;
+    arc_status_t st;
+
+    if (p->text)
+        return ARC_OK;  /* packed already */
+    memset(p, 0, sizeof *p);
+    if (!text || !*text)
+        return ARC_OK;
+    p->text = text;
+    len = strlen(text);
+    if (given && given_len) {
+        if (!blob_matches(given, given_len, text, len))
+            return Arc_db_error(db, ARC_E_BAD_ARG,
+                                "the article's compressed body (body_z) does not match its body");
+        p->blob = given;
+        p->blob_len = given_len;
+        return ARC_OK;
+    }
+    if ((st = arc_body_compress(text, len, &p->owned, &p->blob_len)))
+        return Arc_db_error(db, st, "compressing an article body: %s",
+                            st == ARC_E_NOMEM ? "out of memory" : "zstd failed");
+    p->blob = p->owned;
+    return ARC_OK;
+}
+
+void
+Arc_body_bind(sqlite3_stmt *st, int idx, const arc_body_packed_t *p)
+{
+    if (p->blob)
+        sqlite3_bind_blob(st, idx, p->blob, (int)p->blob_len, SQLITE_STATIC);
+    else if (p->text)
+        sqlite3_bind_text(st, idx, p->text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+void
+Arc_body_packed_free(arc_body_packed_t *p)
+{
+    free(p->owned);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- arc_body(body [, id [, n]]) ---- */
+
+/* The bodies decoded last, per connection (shared by the three arities):
+ * a page reads the same bodies more than once (a story's members, then
+ * its timeline, whose events each slice their article's body). An entry
+ * is found by the compressed bytes themselves. */
+#define BODY_CACHE 32
+
+typedef struct {
+    unsigned char *key;         /* the compressed body */
+    size_t key_len;
+    char *plain;                /* its first plain_len bytes, decoded */
+    size_t plain_len;
+    int whole;                  /* plain holds the whole text */
+    unsigned long used;         /* LRU stamp; 0 = empty */
+} body_entry_t;
+
+typedef struct {
+    int refs;                   /* registrations still holding it */
+    ZSTD_DCtx *dc;              /* reused across calls */
+    unsigned long clock;
+    body_entry_t e[BODY_CACHE];
+} body_fn_t;
+
+static void
+body_fn_free(void *p)
+{
+    body_fn_t *f = p;
+
+    if (!f || --f->refs > 0)
+        return;
+    ZSTD_freeDCtx(f->dc);
+    for (int i = 0; i < BODY_CACHE; i++) {
+        free(f->e[i].key);
+        free(f->e[i].plain);
+    }
+    free(f);
+}
+
+static void
+body_fn_error(sqlite3_context *ctx, int argc, sqlite3_value **argv, const char *why)
+{
+    char msg[200];
+
+    if (argc >= 2 && sqlite3_value_type(argv[1]) == SQLITE_INTEGER)
+        snprintf(msg, sizeof msg, "article %lld: its stored body is corrupt (%s)",
+                 (long long)sqlite3_value_int64(argv[1]), why);
+    else
+        snprintf(msg, sizeof msg, "an article's stored body is corrupt (%s)", why);
+    sqlite3_result_error(ctx, msg, -1);
+}
+
+/* The entry holding compressed body b[0..n), or NULL. The text's CRC-32
+ * and the length rule out nearly every other body before the bytes are
+ * compared. */
+static body_entry_t *
+cache_find(body_fn_t *f, const unsigned char *b, size_t n)
+{
+    for (int i = 0; i < BODY_CACHE; i++) {
+        body_entry_t *e = &f->e[i];
+        if (e->used && e->key_len == n &&
+            memcmp(e->key + 5, b + 5, 4) == 0 &&
+            memcmp(e->key, b, n) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Remember plain (taken over) as the decoding of b[0..n); best effort. */
+static void
+cache_put(body_fn_t *f, body_entry_t *e, const unsigned char *b, size_t n, char *plain,
+          size_t plain_len)
+{
+    if (!e) {
+        e = &f->e[0];
+        for (int i = 1; i < BODY_CACHE && e->used; i++)
+            if (f->e[i].used < e->used)
+                e = &f->e[i];
+        if (!e->key || e->key_len < n) {
+            unsigned char *k = realloc(e->key, n);
+            if (!k) {
+                free(plain);
+                return;
+            }
+            e->key = k;
+        }
+        memcpy(e->key, b, n);
+        e->key_len = n;
+    }
+    free(e->plain);
+    e->plain = plain;
+    e->plain_len = plain_len;
+    e->whole = plain_len == get_le32(b + 1);
+    e->used = ++f->clock;
+}
+
+/* arc_body(body): the plain text of a stored body (TEXT unchanged, a
+ * compressed BLOB inflated). arc_body(body, id): the same, id named in an
+ * error. arc_body(body, id, n): n > 0 asks for the first n bytes only
+ * (the result may be longer; a prefix may end inside a UTF-8 sequence,
+ * so take bytes of it with CAST(... AS BLOB)). */
+static void
+body_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    body_fn_t *f = sqlite3_user_data(ctx);
+    const unsigned char *b;
+    body_entry_t *e;
+    size_t n, want = SIZE_MAX;
+    char *plain = NULL;
+    size_t plain_len = 0;
+    const char *why = NULL;
+    arc_status_t st;
+
+    if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    if (argc >= 3 && sqlite3_value_type(argv[2]) != SQLITE_NULL &&
+        sqlite3_value_int64(argv[2]) > 0)
+        want = (size_t)sqlite3_value_int64(argv[2]);
+    b = sqlite3_value_blob(argv[0]);
+    n = (size_t)sqlite3_value_bytes(argv[0]);
+    if (!b || n < BODY_HEAD + BODY_FRAME_MIN) {
+        body_fn_error(ctx, argc, argv, "too short");
+        return;
+    }
+    e = cache_find(f, b, n);
+    if (e && (e->whole || e->plain_len >= want)) {
+        e->used = ++f->clock;
+        sqlite3_result_text(ctx, e->plain, (int)(e->plain_len < want ? e->plain_len : want),
+                            SQLITE_TRANSIENT);
+        return;
+    }
+    if (!f->dc && !(f->dc = ZSTD_createDCtx())) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    st = inflate_with(f->dc, b, n, want, &plain, &plain_len, &why);
+    if (st == ARC_E_NOMEM) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (st) {
+        body_fn_error(ctx, argc, argv, why);
+        return;
+    }
+    sqlite3_result_text(ctx, plain, (int)plain_len, SQLITE_TRANSIENT);
+    cache_put(f, e, b, n, plain, plain_len);
+}
+
+int
+Arc_body_sql_register(sqlite3 *sql)
+{
+    body_fn_t *f = calloc(1, sizeof *f);
+
+    if (!f)
+        return SQLITE_NOMEM;
+    f->refs = 3;
+    for (int argc = 1; argc <= 3; argc++) {
+        /* each registration drops its reference when it goes (also at
+         * once if registering fails); the ones not made drop theirs here */
+        int rc = sqlite3_create_function_v2(sql, "arc_body", argc,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                            f, body_fn, NULL, NULL, body_fn_free);
+        if (rc != SQLITE_OK) {
+            while (argc++ < 3)
+                body_fn_free(f);
+            return rc;
+        }
+    }
+    return SQLITE_OK;
+}
+
+arc_status_t
+Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line), void *ctx)
+{
+    static const char *const sql[] = {
+        "SELECT id, 0, body FROM article WHERE typeof(body) = 'blob'",
+        "SELECT article_id, version, body FROM article_version WHERE typeof(body) = 'blob'",
+    };
+    ZSTD_DCtx *dc = ZSTD_createDCtx();
+    arc_status_t st = ARC_OK;
+    int found = 0;
+
+    if (!dc)
+        return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    for (size_t q = 0; q < sizeof sql / sizeof sql[0] && !st; q++) {
+        sqlite3_stmt *s = Arc_db_prepare(db, sql[q]);
+        int rc;
+        if (!s) {
+            st = ARC_E_DB;
+            break;
+        }
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            char *plain = NULL, line[256];
+            size_t n = 0;
+            const char *why = NULL;
+            arc_status_t r = inflate_with(dc, sqlite3_column_blob(s, 2),
+                                          (size_t)sqlite3_column_bytes(s, 2), SIZE_MAX,
+                                          &plain, &n, &why);
+            free(plain);
+            if (r == ARC_E_NOMEM) {
+                st = Arc_db_error(db, r, "out of memory");
+                break;
+            }
+            if (r == ARC_OK)
+                continue;
+            if (++found > 20)
+                continue;   /* counted below, not listed */
+            if (q == 0)
+                snprintf(line, sizeof line, "article %lld: its stored body is corrupt (%s)",
+                         (long long)sqlite3_column_int64(s, 0), why);
+            else
+                snprintf(line, sizeof line,
+                         "article %lld: the body of its version %d is corrupt (%s)",
+                         (long long)sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1), why);
+            report(ctx, line);
+        }
+        if (!st && rc != SQLITE_DONE && rc != SQLITE_ROW)
+            st = Arc_db_sqlerr(db, "checking stored bodies");
+        sqlite3_finalize(s);
+    }
+    ZSTD_freeDCtx(dc);
+    if (found > 20) {
+        char line[96];
+        snprintf(line, sizeof line, "%d corrupt stored bodies in all", found);
+        report(ctx, line);
+    }
+    return st;
+}
+
+/* ---- plain bodies of new articles whose FTS rows wait (article.c) ---- */
+
+/* One kept body: mem holds the compressed bytes, then the plain text. */
+typedef struct {
+    int64_t id;
+    size_t seq;                 /* order of keeping: the latest wins */
+    char *mem;
+    size_t blob_len;
+} kept_t;
+
+struct arc_body_kept {
+    kept_t *v;
+    size_t n, cap, seq;
+    int sorted;
+};
+
+void
+Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p)
+{
+    struct arc_body_kept *k = db->body_kept;
+    size_t tlen;
+    char *mem;
+
+    if (!p->blob || !p->text)
+        return;     /* a TEXT body is read back as it is */
+    if (!k && !(k = db->body_kept = calloc(1, sizeof *k)))
+        return;
+    if (k->n == k->cap) {
+        size_t nc = k->cap ? 2 * k->cap : 256;
+        kept_t *v = realloc(k->v, nc * sizeof *v);
+        if (!v)
+            return;
+        k->v = v;
+        k->cap = nc;
+    }
+    tlen = strlen(p->text);
+    if (!(mem = malloc(p->blob_len + tlen + 1)))
+        return;
+    memcpy(mem, p->blob, p->blob_len);
+    memcpy(mem + p->blob_len, p->text, tlen + 1);
+    k->v[k->n].id = id;
+    k->v[k->n].seq = k->seq++;
+    k->v[k->n].mem = mem;
+    k->v[k->n].blob_len = p->blob_len;
+    k->n++;
+    k->sorted = 0;
+}
+
+static int
+cmp_kept(const void *a, const void *b)
+{
+    const kept_t *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->seq > y->seq ? -1 : x->seq < y->seq;    /* latest first */
+}
+
+int
+Arc_body_kept_find(arc_db_t *db, int64_t id, const void **blob, size_t *blob_len,
+                   const char **text)
+{
+    struct arc_body_kept *k = db->body_kept;
+    size_t lo = 0, hi;
+
+    if (!k || k->n == 0)
+        return 0;
+    /* the article just stored (enrichment asks right after the put) */
+    if (!k->sorted && k->v[k->n - 1].id == id) {
+        lo = k->n - 1;
+        *blob = k->v[lo].mem;
+        *blob_len = k->v[lo].blob_len;
+        *text = k->v[lo].mem + k->v[lo].blob_len;
+        return 1;
+    }
+    if (!k->sorted) {
+        qsort(k->v, k->n, sizeof k->v[0], cmp_kept);
+        k->sorted = 1;
+    }
+    hi = k->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (k->v[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == k->n || k->v[lo].id != id)
+        return 0;
+    *blob = k->v[lo].mem;
+    *blob_len = k->v[lo].blob_len;
+    *text = k->v[lo].mem + k->v[lo].blob_len;
+    return 1;
+}
+
+void
+Arc_body_kept_clear(arc_db_t *db)
+{
+    struct arc_body_kept *k = db->body_kept;
+
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n; i++)
+        free(k->v[i].mem);
+    k->n = 0;
+    k->seq = 0;
+}
+
+void
+Arc_body_kept_free(arc_db_t *db)
+{
+    if (!db->body_kept)
+        return;
+    Arc_body_kept_clear(db);
+    free(db->body_kept->v);
+    free(db->body_kept);
+    db->body_kept = NULL;
+}

@@ -1,0 +1,630 @@
+/*
+ * test_body.c - article bodies stored compressed (archive/body.c, schema
+ * 11): round trips of compressed and plain (TEXT) bodies, precompressed
+ * bodies from arc_body_compress(), the event view's sentences, the FTS
+ * index across updates, deletes and a rebuild (checked by arc_db_check,
+ * which runs FTS5's integrity-check against the content), snippets, an
+ * archive of schema 10 brought forward, and damaged bodies failing with
+ * the article named.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive-private.h"
+#include "newsarc.h"
+#include "test_dir.h"
+
+static arc_db_t *
+open_dir(const char *dir, int flags)
+{
+    arc_db_t *db = NULL;
+    char *err = NULL;
+    arc_status_t st = arc_db_open(dir, flags, &db, &err);
+    if (st != ARC_OK)
+        fail_msg("open %s: %s", dir, err ? err : "?");
+    return db;
+}
+
+static arc_db_t *
+open_new(const char *name)
+{
+    return open_dir(test_fresh_dir("test_body", name), ARC_OPEN_CREATE);
+}
+
+static void
+assert_consistent(arc_db_t *db)
+{
+    char *problems = NULL;
+    arc_status_t st = arc_db_check(db, &problems);
+    if (st != ARC_OK)
+        fail_msg("archive check failed: %s", problems ? problems : arc_db_errmsg(db));
+}
+
+/* A long body made of varied sentences around `word` (compresses well,
+ * like prose). Static buffer, overwritten by the next call. */
+static const char *
+long_body(const char *word, int sentences)
+{
+    static char buf[16384];
+    static const char *const subj[] = { "The council", "A spokesperson", "The ferry operator",
+                                        "Residents", "The harbour master" };
+    static const char *const verb[] = { "said", "reported", "confirmed", "denied", "noted" };
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < sentences && n + 200 < sizeof buf; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n,
+                              "%s %s on day %d that the %s plan for the quay was %s. ",
+                              subj[i % 5], verb[(i / 5) % 5], i, i == sentences / 2 ? word : "new",
+                              i % 3 ? "delayed" : "approved");
+    return buf;
+}
+
+static const char *
+storage_class(arc_db_t *db, int64_t id)
+{
+    static char cls[16];
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT typeof(body) FROM article WHERE id = ?1",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(cls, sizeof cls, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return cls;
+}
+
+static arc_article_t
+article(const char *url, const char *title, const char *body)
+{
+    arc_article_t a;
+    memset(&a, 0, sizeof a);
+    a.url = url;
+    a.title = title;
+    a.body = body;
+    a.source = "Test Wire";
+    a.published = 1764547200; /* 2025-12-01 */
+    return a;
+}
+
+static int64_t
+count(arc_db_t *db, const char *query)
+{
+    arc_query_t *q = NULL;
+    arc_search_opts_t o;
+    int64_t n = -1;
+    memset(&o, 0, sizeof o);
+    assert_int_equal(arc_query_parse(query, &q, NULL), ARC_OK);
+    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
+    arc_query_destroy(q);
+    return n;
+}
+
+/* ---- round trips ---- */
+
+static void
+bodies_should_read_back_exactly_whatever_their_storage(void **state)
+{
+    static const struct {
+        const char *name;
+        const char *body;       /* NULL: long_body() */
+        const char *cls;        /* expected storage class */
+    } cases[] = {
+        { "short body stays text", "Officials said the line was quiet overnight.", "text" },
+        { "long prose is compressed", NULL, "blob" },
+        { "long UTF-8 is compressed",
+          "Émilie Müller a déclaré à Zürich que la réunion était reportée. "
+          "Émilie Müller a déclaré à Zürich que la réunion était reportée. "
+          "Émilie Müller a déclaré à Zürich que la réunion était reportée. "
+          "Émilie Müller a déclaré à Zürich que la réunion était reportée. "
+          "Слово за словом, the talks went on — «ceasefire» 停火 again.", "blob" },
+        { "text too short to gain stays text", NULL, "text" },
+    };
+    arc_db_t *db = open_new("roundtrip");
+    (void)state;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char url[100];
+        const char *body = cases[i].body ? cases[i].body
+                         : long_body("lantern", strcmp(cases[i].cls, "blob") == 0 ? 40 : 2);
+        char *want = strdup(body);
+        arc_article_t a;
+        arc_article_t *got = NULL;
+        int64_t id = 0;
+        snprintf(url, sizeof url, "https://x.example/round/%zu", i);
+        a = article(url, "Round trip", want);
+        assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+        if (strcmp(storage_class(db, id), cases[i].cls) != 0)
+            fail_msg("%s: stored as %s", cases[i].name, storage_class(db, id));
+        assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
+        if (strcmp(got->body, want) != 0)
+            fail_msg("%s: body differs", cases[i].name);
+        arc_article_destroy(got);
+        free(want);
+    }
+    assert_int_equal(count(db, "lantern"), 2);
+    assert_int_equal(count(db, "Zürich"), 1);
+    assert_consistent(db);
+    arc_db_close(db);
+}
+
+static void
+precompressed_body_should_be_stored_as_given_and_checked(void **state)
+{
+    arc_db_t *db = open_new("given");
+    char *body = strdup(long_body("glacier", 30));
+    void *z = NULL, *z_other = NULL;
+    size_t zn = 0, zn_other = 0;
+    arc_article_t a = article("https://x.example/given", "Given", body);
+    arc_article_t *got = NULL;
+    arc_put_result_t res;
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    (void)state;
+
+    assert_int_equal(arc_body_compress(body, strlen(body), &z, &zn), ARC_OK);
+    assert_non_null(z);
+    assert_true(zn < strlen(body));
+    /* too short to gain: no compressed form */
+    assert_int_equal(arc_body_compress("Short.", 6, &z_other, &zn_other), ARC_OK);
+    assert_null(z_other);
+    assert_int_equal(zn_other, 0);
+
+    /* a compressed form of another text is refused, nothing stored */
+    assert_int_equal(arc_body_compress(long_body("other", 30), strlen(long_body("other", 30)),
+                                       &z_other, &zn_other), ARC_OK);
+    a.body_z = z_other;
+    a.body_z_len = zn_other;
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_E_BAD_ARG);
+    assert_non_null(strstr(arc_db_errmsg(db), "does not match"));
+    assert_int_equal(count(db, "glacier"), 0);
+
+    a.body_z = z;
+    a.body_z_len = zn;
+    assert_int_equal(arc_article_put(db, &a, &id, &res), ARC_OK);
+    assert_int_equal(res, ARC_PUT_NEW);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT body FROM article WHERE id = ?1", -1,
+                                        &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(st, 0), SQLITE_BLOB);
+    assert_int_equal((size_t)sqlite3_column_bytes(st, 0), zn);
+    assert_memory_equal(sqlite3_column_blob(st, 0), z, zn);
+    sqlite3_finalize(st);
+    /* the same again is a duplicate, with or without the compressed form */
+    assert_int_equal(arc_article_put(db, &a, NULL, &res), ARC_OK);
+    assert_int_equal(res, ARC_PUT_DUPLICATE);
+    a.body_z = NULL;
+    a.body_z_len = 0;
+    assert_int_equal(arc_article_put(db, &a, NULL, &res), ARC_OK);
+    assert_int_equal(res, ARC_PUT_DUPLICATE);
+    assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
+    assert_string_equal(got->body, body);
+    arc_article_destroy(got);
+    assert_int_equal(count(db, "glacier"), 1);
+    assert_consistent(db);
+    arc_free(z);
+    arc_free(z_other);
+    free(body);
+    arc_db_close(db);
+}
+
+/* ---- events ---- */
+
+static void
+event_text_should_be_the_sentence_of_the_compressed_body(void **state)
+{
+    arc_db_t *db = open_new("events");
+    char *body = strdup(long_body("lighthouse", 40));
+    arc_article_t a = article("https://x.example/events", "Events", body);
+    arc_event_t ev[3];
+    arc_enrichment_t en;
+    arc_timeline_t *t = NULL;
+    const arc_timeline_entry_t *e;
+    const char *want[3];
+    int64_t id = 0;
+    size_t n = 0;
+    (void)state;
+
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    assert_string_equal(storage_class(db, id), "blob");
+    /* the first sentence, one in the middle, the last (ends at the end) */
+    {
+        const char *mid = strstr(body, "lighthouse");
+        const char *ms = mid, *me = strstr(mid, ". ") + 1;
+        const char *first_end = strstr(body, ". ") + 1;
+        size_t blen = strlen(body);
+        const char *last = body + blen - 2;
+        while (ms > body && !(ms[-1] == ' ' && ms[-2] == '.'))
+            ms--;
+        while (last > body && !(last[-1] == ' ' && last[-2] == '.'))
+            last--;
+        memset(ev, 0, sizeof ev);
+        ev[0].start = 0;
+        ev[0].end = (int)(first_end - body);
+        ev[1].start = (int)(ms - body);
+        ev[1].end = (int)(me - body);
+        ev[2].start = (int)(last - body);
+        ev[2].end = (int)blen;
+        for (int i = 0; i < 3; i++) {
+            ev[i].date = 1764547200 + 86400 * i;
+            ev[i].granularity = ARC_GRAN_DAY;
+            want[i] = strndup(body + ev[i].start, (size_t)(ev[i].end - ev[i].start));
+        }
+    }
+    memset(&en, 0, sizeof en);
+    en.events = ev;
+    en.n_events = 3;
+    en.body = body;  /* equals the stored body: text is not stored */
+    assert_int_equal(arc_article_enrich_all(db, id, &en, ARC_ENRICH_NEW), ARC_OK);
+    {
+        sqlite3_stmt *st;
+        int stored = -1;
+        assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT count(text) FROM event_row"
+                                            " WHERE article_id = ?1", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_int64(st, 1, id);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        stored = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        assert_int_equal(stored, 0);
+    }
+    assert_int_equal(arc_timeline_open(db, NULL, 0, NULL, &t), ARC_OK);
+    while (arc_timeline_next(t, &e) == ARC_OK && e) {
+        assert_true(n < 3);
+        assert_string_equal(e->text, want[n]);
+        n++;
+    }
+    arc_timeline_destroy(t);
+    assert_int_equal(n, 3);
+    for (int i = 0; i < 3; i++)
+        free((char *)want[i]);
+    free(body);
+    arc_db_close(db);
+}
+
+/* ---- the FTS index across changes ---- */
+
+static void
+update_delete_and_rebuild_should_keep_the_index_on_the_plain_text(void **state)
+{
+    arc_db_t *db = open_new("fts");
+    char *v1 = strdup(long_body("lantern", 30));
+    char *v2 = strdup(long_body("glacier", 30));
+    arc_article_t a = article("https://x.example/fts", "Quay works", v1);
+    arc_version_t *vs = NULL;
+    arc_put_result_t res;
+    char *report = NULL;
+    size_t nv = 0;
+    int64_t id = 0, id2 = 0;
+    char sql[100];
+    (void)state;
+
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    a.url = "https://x.example/fts-other";
+    a.title = "Another";
+    a.body = long_body("orchard", 20);
+    assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
+    assert_int_equal(count(db, "lantern"), 1);
+
+    /* an update: the new words are found, the old ones are not */
+    a = article("https://x.example/fts", "Quay works", v2);
+    assert_int_equal(arc_article_put(db, &a, NULL, &res), ARC_OK);
+    assert_int_equal(res, ARC_PUT_UPDATED);
+    assert_string_equal(storage_class(db, id), "blob");
+    assert_int_equal(count(db, "lantern"), 0);
+    assert_int_equal(count(db, "glacier"), 1);
+    assert_consistent(db);
+    /* the old text is a version, read back plain */
+    assert_int_equal(arc_article_versions(db, id, &vs, &nv), ARC_OK);
+    assert_int_equal(nv, 1);
+    assert_string_equal(vs[0].body, v1);
+    arc_versions_free(vs, nv);
+    /* the old text seen again is not a new version */
+    a.body = v1;
+    assert_int_equal(arc_article_put(db, &a, NULL, &res), ARC_OK);
+    assert_int_equal(res, ARC_PUT_DUPLICATE);
+
+    /* a rebuild reads the content through arc_body() */
+    assert_int_equal(arc_db_repair(db, &report), ARC_OK);
+    arc_free(report);
+    assert_int_equal(count(db, "glacier"), 1);
+    assert_int_equal(count(db, "orchard"), 1);
+    assert_consistent(db);
+
+    /* a delete takes the plain words out of the index */
+    snprintf(sql, sizeof sql, "DELETE FROM article WHERE id = %lld", (long long)id);
+    assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count(db, "glacier"), 0);
+    assert_int_equal(count(db, "orchard"), 1);
+    assert_consistent(db);
+    free(v1);
+    free(v2);
+    arc_db_close(db);
+}
+
+/* An archive mixing TEXT bodies of any length (as every archive before
+ * schema 11 holds) with compressed ones reads, searches and checks. */
+static void
+long_text_bodies_of_older_archives_should_still_work(void **state)
+{
+    arc_db_t *db = open_new("mixed");
+    char *body = strdup(long_body("beacon", 30));
+    arc_article_t a = article("https://x.example/old", "Old", body);
+    arc_article_t *got = NULL;
+    int64_t id = 0, id2 = 0;
+    (void)state;
+
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    a.url = "https://x.example/new";
+    a.body = long_body("compass", 30);
+    assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
+    /* turn the first into a plain TEXT body, as an older writer stored it
+     * (the update trigger keeps the index: the words do not change) */
+    {
+        char sql[160];
+        snprintf(sql, sizeof sql, "UPDATE article SET body = arc_body(body, id) WHERE id = %lld",
+                 (long long)id);
+        assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    assert_string_equal(storage_class(db, id), "text");
+    assert_string_equal(storage_class(db, id2), "blob");
+    assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
+    assert_string_equal(got->body, body);
+    arc_article_destroy(got);
+    assert_int_equal(count(db, "beacon"), 1);
+    assert_int_equal(count(db, "compass"), 1);
+    assert_int_equal(count(db, "quay"), 2);
+    assert_consistent(db);
+    free(body);
+    arc_db_close(db);
+}
+
+/* A schema-10 archive (FTS content = the article table) is brought
+ * forward on open: content becomes the decoding view, nothing is lost. */
+static void
+schema_10_archive_should_be_brought_forward(void **state)
+{
+    char dir[700];
+    char path[760];
+    arc_db_t *db = open_new("v10");
+    arc_article_t a = article("https://x.example/v10", "Ten", "Officials said the line was quiet.");
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *st;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    arc_db_close(db);
+    /* undo schema 11 with a connection that has no arc_body() */
+    snprintf(path, sizeof path, "%s/archive.db", dir);
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+        "BEGIN; PRAGMA writable_schema = ON;"
+        " UPDATE sqlite_schema SET sql = replace(sql, 'content=''article_text''', 'content=''article''')"
+        " WHERE name = 'article_fts'; PRAGMA writable_schema = RESET;"
+        " DROP VIEW article_text; PRAGMA user_version = 10; COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+
+    db = open_dir(dir, 0);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT sql FROM sqlite_schema"
+                                        " WHERE name = 'article_fts'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "content='article_text'"));
+    sqlite3_finalize(st);
+    assert_int_equal(count(db, "quiet"), 1);
+    a = article("https://x.example/v11", "Eleven", long_body("anchor", 20));
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    assert_int_equal(count(db, "anchor"), 1);
+    assert_consistent(db);
+    arc_db_close(db);
+}
+
+/* A bulk import's deferred FTS rows are written from the kept plain
+ * text; an id given again after a rollback indexes the later article. */
+static void
+deferred_indexing_should_index_the_latest_plain_text(void **state)
+{
+    arc_db_t *db = open_new("deferred");
+    arc_article_t a = article("https://x.example/d0", "Deferred", NULL);
+    int64_t first = 0, again = 0;
+    (void)state;
+
+    arc_article_defer_index(db, 1);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    a.body = long_body("walrus", 30);
+    assert_int_equal(arc_article_put(db, &a, &first, NULL), ARC_OK);
+    arc_db_rollback(db);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    a.url = "https://x.example/d1";
+    a.body = long_body("pelican", 30);
+    assert_int_equal(arc_article_put(db, &a, &again, NULL), ARC_OK);
+    assert_true(again == first);        /* the rolled-back id, reused */
+    for (int i = 2; i < 40; i++) {
+        char url[64], word[32];
+        snprintf(url, sizeof url, "https://x.example/d%d", i);
+        snprintf(word, sizeof word, "w%dfinch", i);
+        a.url = url;
+        a.body = i % 4 ? long_body(word, 20 + i) : "A short one about a heron.";
+        assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    }
+    assert_int_equal(arc_article_index_pending(db), ARC_OK);
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    assert_int_equal(count(db, "walrus"), 0);
+    assert_int_equal(count(db, "pelican"), 1);
+    assert_int_equal(count(db, "w39finch"), 1);
+    assert_int_equal(count(db, "heron"), 9);
+    assert_int_equal(count(db, "quay"), 30);
+    assert_consistent(db);
+    arc_db_close(db);
+}
+
+/* ---- snippets ---- */
+
+static void
+snippets_and_hit_bodies_should_show_the_plain_text(void **state)
+{
+    arc_db_t *db = open_new("snippets");
+    char *body = strdup(long_body("lighthouse", 40));
+    arc_article_t a = article("https://x.example/snip", "Quay plans", body);
+    arc_query_t *q = NULL;
+    arc_search_opts_t o;
+    arc_cursor_t *c = NULL;
+    const arc_hit_t *h;
+    (void)state;
+
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    memset(&o, 0, sizeof o);
+    o.want_snippet = 1;
+    o.want_body = 1;
+    assert_int_equal(arc_query_parse("lighthouse", &q, NULL), ARC_OK);
+    for (int sort = 0; sort < 2; sort++) {
+        o.sort = sort ? ARC_SORT_NEWEST : ARC_SORT_RELEVANCE;
+        assert_int_equal(arc_search(db, q, &o, &c), ARC_OK);
+        assert_int_equal(arc_cursor_next(c, &h), ARC_OK);
+        assert_non_null(h);
+        assert_non_null(h->snippet);
+        if (!strstr(h->snippet, "[lighthouse]"))
+            fail_msg("snippet without the word: %s", h->snippet);
+        assert_string_equal(h->body, body);
+        arc_cursor_destroy(c);
+    }
+    arc_query_destroy(q);
+    free(body);
+    arc_db_close(db);
+}
+
+/* ---- damage ---- */
+
+static void
+damaged_blobs_should_be_refused_by_the_decoder(void **state)
+{
+    const char *text = long_body("harbour", 20);
+    unsigned char *z = NULL, *bad;
+    size_t zn = 0, len = strlen(text), outn = 0;
+    char *out = NULL;
+    const char *why = NULL;
+    enum { TRUNCATED, BAD_FORMAT, HUGE_LENGTH, SHORT_LENGTH, LONG_LENGTH, BAD_CHECKSUM,
+           BAD_DATA, TINY };
+    static const char *const names[] = { "truncated", "bad format byte", "huge length",
+                                         "length too short", "length too long",
+                                         "checksum", "garbage data", "tiny" };
+    (void)state;
+
+    assert_int_equal(arc_body_compress(text, len, (void **)&z, &zn), ARC_OK);
+    assert_non_null(z);
+    /* intact: the whole, and a prefix */
+    assert_int_equal(Arc_body_inflate(z, zn, SIZE_MAX, &out, &outn, &why), ARC_OK);
+    assert_int_equal(outn, len);
+    assert_string_equal(out, text);
+    free(out);
+    assert_int_equal(Arc_body_inflate(z, zn, 10, &out, &outn, &why), ARC_OK);
+    assert_true(outn >= 10);
+    assert_memory_equal(out, text, 10);
+    free(out);
+
+    for (int k = TRUNCATED; k <= TINY; k++) {
+        size_t n = zn;
+        bad = malloc(zn);
+        memcpy(bad, z, zn);
+        switch (k) {
+        case TRUNCATED: n = zn - 7; break;
+        case BAD_FORMAT: bad[0] = 0x7f; break;
+        case HUGE_LENGTH: bad[4] = 0xff; break;
+        case SHORT_LENGTH: bad[1] = (unsigned char)(bad[1] - 1); break;
+        case LONG_LENGTH: bad[1] = (unsigned char)(bad[1] + 1); break;
+        case BAD_CHECKSUM: bad[zn - 1] ^= 0x55; break;
+        case BAD_DATA: memset(bad + 8, 0xff, 16); break;
+        case TINY: n = 3; break;
+        }
+        out = (char *)"unchanged";
+        if (Arc_body_inflate(bad, n, SIZE_MAX, &out, &outn, &why) != ARC_E_CORRUPT)
+            fail_msg("%s: not refused", names[k]);
+        assert_null(out);
+        assert_non_null(why);
+        free(bad);
+    }
+    arc_free(z);
+}
+
+static void
+damaged_stored_body_should_fail_naming_the_article(void **state)
+{
+    arc_db_t *db = open_new("damaged");
+    arc_article_t a = article("https://x.example/damaged", "Damaged", long_body("harbour", 30));
+    arc_article_t *got = NULL;
+    arc_query_t *q = NULL;
+    arc_search_opts_t o;
+    arc_cursor_t *c = NULL;
+    const arc_hit_t *h;
+    sqlite3_blob *blob = NULL;
+    unsigned char junk[16];
+    char name[64];
+    int64_t id = 0;
+    arc_status_t st;
+    (void)state;
+
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    assert_string_equal(storage_class(db, id), "blob");
+    /* overwrite bytes inside the zlib stream, behind the archive's back */
+    memset(junk, 0xa5, sizeof junk);
+    assert_int_equal(sqlite3_blob_open(db->sql, "main", "article", "body", id, 1, &blob),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_blob_write(blob, junk, (int)sizeof junk, 40), SQLITE_OK);
+    sqlite3_blob_close(blob);
+    snprintf(name, sizeof name, "article %lld", (long long)id);
+
+    st = arc_article_get(db, id, &got);
+    assert_int_not_equal(st, ARC_OK);
+    assert_null(got);
+    if (!strstr(arc_db_errmsg(db), name) || !strstr(arc_db_errmsg(db), "corrupt"))
+        fail_msg("unclear error: %s", arc_db_errmsg(db));
+
+    memset(&o, 0, sizeof o);
+    o.want_body = 1;
+    assert_int_equal(arc_query_parse("harbour", &q, NULL), ARC_OK);
+    st = arc_search(db, q, &o, &c);
+    if (st == ARC_OK) {
+        st = arc_cursor_next(c, &h);
+        arc_cursor_destroy(c);
+    }
+    assert_int_not_equal(st, ARC_OK);
+    assert_non_null(strstr(arc_db_errmsg(db), name));
+    arc_query_destroy(q);
+
+    /* the check names the problem too */
+    {
+        char *problems = NULL;
+        assert_int_not_equal(arc_db_check(db, &problems), ARC_OK);
+        assert_non_null(problems);
+        if (!strstr(problems, name))
+            fail_msg("check: %s", problems);
+        arc_free(problems);
+    }
+    arc_db_close(db);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bodies_should_read_back_exactly_whatever_their_storage),
+        cmocka_unit_test(precompressed_body_should_be_stored_as_given_and_checked),
+        cmocka_unit_test(event_text_should_be_the_sentence_of_the_compressed_body),
+        cmocka_unit_test(update_delete_and_rebuild_should_keep_the_index_on_the_plain_text),
+        cmocka_unit_test(long_text_bodies_of_older_archives_should_still_work),
+        cmocka_unit_test(deferred_indexing_should_index_the_latest_plain_text),
+        cmocka_unit_test(schema_10_archive_should_be_brought_forward),
+        cmocka_unit_test(snippets_and_hit_bodies_should_show_the_plain_text),
+        cmocka_unit_test(damaged_blobs_should_be_refused_by_the_decoder),
+        cmocka_unit_test(damaged_stored_body_should_fail_naming_the_article),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
