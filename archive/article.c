@@ -342,12 +342,21 @@ cmp_id(const void *a, const void *b)
  * and merged again (bare FTS5 insert of 20,000 articles: 6.8 -> 4.8 s CPU). */
 #define FTS_HASHSIZE (16 * 1024 * 1024)
 
+/* SQLite's page cache while a bulk import writes (db.c gives every
+ * connection 64 MB): the import writes mostly at the ends of its b-trees,
+ * and at 1M articles its peak RSS was 322 MB (target: under 300 MB at any
+ * size). Importing 80,000 articles: 213.6 -> 181.1 MB peak, CPU 103.5 ->
+ * 98.8 s (no loss; BENCHMARKS.md, "Fourth pass"). */
+#define BULK_CACHE "PRAGMA cache_size=-32768"
+#define DEFAULT_CACHE "PRAGMA cache_size=-65536"   /* as db.c sets it */
+
 void
 arc_article_defer_index(arc_db_t *db, int on)
 {
     if (db->xap)
         return;
     db->fts_defer = on != 0;
+    sqlite3_exec(db->sql, on ? BULK_CACHE : DEFAULT_CACHE, NULL, NULL, NULL);
     /* a persistent FTS5 setting, written once (checked by a read first, so
      * an import does not wait for the write lock of another writer just
      * for this); only a tuning, so a failure (read-only, busy) is ignored */
