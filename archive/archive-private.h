@@ -56,7 +56,7 @@ struct arc_db {
      * again would expire every prepared statement of the connection */
     int ids_fn;
     /* compressed bodies of the new articles in fts_pending, with their
-     * plain text, so indexing them does not inflate (body.c, schema 11) */
+     * plain text, so indexing them does not decode (body.c, schema 11) */
     struct arc_body_kept *body_kept;
     /* issue 8 (X1): non-NULL on a handle from arc_shards_open(), whose
      * `sql` is then NULL (state owned by xapian.cc, freed by
@@ -417,7 +417,7 @@ typedef struct {
 
 /* Prepare text (NULL or "" = no body) for storing. given/given_len: a
  * precompressed form from arc_body_compress() (NULL = none): it is used
- * when its length and Adler-32 match text (no inflating), else
+ * when its length and CRC-32 match text (no decoding), else
  * ARC_E_BAD_ARG with a message on db; without it the text is compressed
  * here. p starts zeroed; a second call on a packed p does nothing. The
  * caller keeps text and given alive while p is bound and calls
@@ -430,15 +430,15 @@ arc_status_t Arc_body_pack(arc_db_t *db, const char *text, const void *given,
 void Arc_body_bind(sqlite3_stmt *st, int idx, const arc_body_packed_t *p);
 void Arc_body_packed_free(arc_body_packed_t *p);
 /* Decode a compressed body blob[0..n): at least its first `want` bytes
- * (SIZE_MAX = all, then checked against its length and Adler-32). *out is
+ * (SIZE_MAX = all, then checked against its length and checksum). *out is
  * malloc'd (free), NUL-terminated, *out_len bytes long. On failure *out is
  * NULL and *why a static phrase. Returns ARC_OK, ARC_E_CORRUPT,
  * ARC_E_NOMEM. */
-arc_status_t Arc_body_inflate(const void *blob, size_t n, size_t want, char **out,
+arc_status_t Arc_body_decode(const void *blob, size_t n, size_t want, char **out,
                               size_t *out_len, const char **why);
 /* Register the SQL function arc_body(body [, id [, n]]) on a connection:
  * the plain text of a stored body (TEXT passes through, a compressed BLOB
- * is inflated; with n > 0 at least its first n bytes; a corrupt one fails
+ * is decoded; with n > 0 at least its first n bytes; a corrupt one fails
  * the statement naming article id). Every SQL read of article.body or
  * article_version.body goes through it, and so do the FTS5 content view
  * article_text, the FTS triggers and the event view (schema 11), so db.c
@@ -452,7 +452,7 @@ arc_status_t Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *
                             void *ctx);
 /* The plain text of new articles whose FTS rows wait in db->fts_pending
  * (article.c), kept with their compressed form so that indexing them
- * reads the text without inflating: keep (best effort; a TEXT body is not
+ * reads the text without decoding: keep (best effort; a TEXT body is not
  * kept), find the latest kept for an id (1 = found; pointers valid until
  * the clear), clear after indexing, free on close. */
 void Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p);

@@ -178,7 +178,7 @@ static arc_status_t
 update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
                 const char *hash, arc_body_packed_t *body, int *changed)
 {
-    /* column 2 the plain body to compare (not inflated when the stored
+    /* column 2 the plain body to compare (not decoded when the stored
      * one is the given compressed body ?2, i.e. the text ?3), 6 the stored
      * one to keep */
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_ARTICLE_OLD,
@@ -389,7 +389,7 @@ arc_article_index_pending(arc_db_t *db)
     if (n == 0)
         return ARC_OK;
     /* the plain body kept at put time when the row still holds that
-     * body (?2 its compressed form, ?3 its text), else inflated */
+     * body (?2 its compressed form, ?3 its text), else decoded */
     text = Arc_db_cached(db, ARC_ST_FTS_TEXT,
                          "SELECT title, summary, CASE WHEN body = ?2 THEN ?3"
                          " ELSE arc_body(body, id) END FROM article WHERE id = ?1");

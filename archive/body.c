@@ -19,7 +19,7 @@
  * Readers never decode by hand: SQL reads a body as arc_body(body, id),
  * a function registered on every connection the library opens
  * (Arc_body_sql_register, from db.c). TEXT passes through unchanged, a
- * BLOB is inflated; a corrupt one fails the statement with an error that
+ * BLOB is decoded; a corrupt one fails the statement with an error that
  * names the article. The FTS5 index reads its external content through
  * the view article_text (schema v11), which applies arc_body(), so
  * 'rebuild', 'integrity-check' and the update/delete triggers all see
@@ -125,7 +125,7 @@ arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
  * *out: malloc'd, NUL-terminated, *out_len bytes; *why: a static phrase on
  * failure. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM. */
 static arc_status_t
-inflate_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
+decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
              char **out, size_t *out_len, const char **why)
 {
     size_t plain, get, r;
@@ -194,7 +194,7 @@ inflate_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
 }
 
 arc_status_t
-Arc_body_inflate(const void *blob, size_t n, size_t want, char **out, size_t *out_len,
+Arc_body_decode(const void *blob, size_t n, size_t want, char **out, size_t *out_len,
                  const char **why)
 {
     ZSTD_DCtx *dc = ZSTD_createDCtx();
@@ -206,7 +206,7 @@ Arc_body_inflate(const void *blob, size_t n, size_t want, char **out, size_t *ou
         *why = "out of memory";
         return ARC_E_NOMEM;
     }
-    st = inflate_with(dc, blob, n, want, out, out_len, why);
+    st = decode_with(dc, blob, n, want, out, out_len, why);
     ZSTD_freeDCtx(dc);
     return st;
 }
@@ -370,7 +370,7 @@ cache_put(body_fn_t *f, body_entry_t *e, const unsigned char *b, size_t n, char 
 }
 
 /* arc_body(body): the plain text of a stored body (TEXT unchanged, a
- * compressed BLOB inflated). arc_body(body, id): the same, id named in an
+ * compressed BLOB decoded). arc_body(body, id): the same, id named in an
  * error. arc_body(body, id, n): n > 0 asks for the first n bytes only
  * (the result may be longer; a prefix may end inside a UTF-8 sequence,
  * so take bytes of it with CAST(... AS BLOB)). */
@@ -410,7 +410,7 @@ body_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    st = inflate_with(f->dc, b, n, want, &plain, &plain_len, &why);
+    st = decode_with(f->dc, b, n, want, &plain, &plain_len, &why);
     if (st == ARC_E_NOMEM) {
         sqlite3_result_error_nomem(ctx);
         return;
@@ -470,7 +470,7 @@ Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line), void *
             char *plain = NULL, line[256];
             size_t n = 0;
             const char *why = NULL;
-            arc_status_t r = inflate_with(dc, sqlite3_column_blob(s, 2),
+            arc_status_t r = decode_with(dc, sqlite3_column_blob(s, 2),
                                           (size_t)sqlite3_column_bytes(s, 2), SIZE_MAX,
                                           &plain, &n, &why);
             free(plain);

@@ -276,7 +276,7 @@ static arc_status_t
 body_matches(arc_db_t *db, int64_t article, const char *body, int *same)
 {
     /* a new article of a bulk import: its plain body is kept (body.c)
-     * and read without inflating while the row holds that body */
+     * and read without decoding while the row holds that body */
     sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_BODY_OF,
         "SELECT CASE WHEN body = ?2 THEN ?3 ELSE arc_body(body, id) END"
         " FROM article WHERE id = ?1");

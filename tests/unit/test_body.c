@@ -521,11 +521,11 @@ damaged_blobs_should_be_refused_by_the_decoder(void **state)
     assert_int_equal(arc_body_compress(text, len, (void **)&z, &zn), ARC_OK);
     assert_non_null(z);
     /* intact: the whole, and a prefix */
-    assert_int_equal(Arc_body_inflate(z, zn, SIZE_MAX, &out, &outn, &why), ARC_OK);
+    assert_int_equal(Arc_body_decode(z, zn, SIZE_MAX, &out, &outn, &why), ARC_OK);
     assert_int_equal(outn, len);
     assert_string_equal(out, text);
     free(out);
-    assert_int_equal(Arc_body_inflate(z, zn, 10, &out, &outn, &why), ARC_OK);
+    assert_int_equal(Arc_body_decode(z, zn, 10, &out, &outn, &why), ARC_OK);
     assert_true(outn >= 10);
     assert_memory_equal(out, text, 10);
     free(out);
@@ -545,7 +545,7 @@ damaged_blobs_should_be_refused_by_the_decoder(void **state)
         case TINY: n = 3; break;
         }
         out = (char *)"unchanged";
-        if (Arc_body_inflate(bad, n, SIZE_MAX, &out, &outn, &why) != ARC_E_CORRUPT)
+        if (Arc_body_decode(bad, n, SIZE_MAX, &out, &outn, &why) != ARC_E_CORRUPT)
             fail_msg("%s: not refused", names[k]);
         assert_null(out);
         assert_non_null(why);
@@ -573,7 +573,7 @@ damaged_stored_body_should_fail_naming_the_article(void **state)
 
     assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
     assert_string_equal(storage_class(db, id), "blob");
-    /* overwrite bytes inside the zlib stream, behind the archive's back */
+    /* overwrite bytes inside the Zstandard frame, behind the archive's back */
     memset(junk, 0xa5, sizeof junk);
     assert_int_equal(sqlite3_blob_open(db->sql, "main", "article", "body", id, 1, &blob),
                      SQLITE_OK);
