@@ -18,22 +18,17 @@
 #include <unistd.h>
 
 #include "newsarc.h"
+#include "test_dir.h"
 
 static char path[700];
 
 static arc_db_t *
 open_new(const char *name)
 {
-    char cmd[800];
-    const char *base = getenv("TEST_TMPDIR");
     arc_db_t *db = NULL;
     char *err = NULL;
 
-    snprintf(path, sizeof path, "%s/test_archive_entities.%d/%s", base ? base : "/tmp",
-             (int)getpid(), name);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-    if (system(cmd) != 0)
-        fail_msg("cannot clean %s", path);
+    snprintf(path, sizeof path, "%s", test_fresh_dir("test_archive_entities", name));
     assert_int_equal(arc_db_open(path, ARC_OPEN_CREATE, &db, &err), ARC_OK);
     assert_null(err);
     return db;
