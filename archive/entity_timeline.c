@@ -451,196 +451,266 @@ enum { EV_START_NULL = 1, EV_END_NULL = 2, EV_TEXT_NULL = 4, EV_NAMES = 8 };
     "(SELECT id FROM source WHERE name = ?4 OR site = ?4" \
     " OR substr('.' || site, -1 - length(?4)) = '.' || ?4)"
 
-/* The walk over the entity's articles; one article's events come
- * together, so what the entity rule and the entries need of an article is
- * read once, on its first event that needs it. */
+/* The walk over the entity's articles. One article's events come
+ * together (the walk statement is ordered by the mention key, then per
+ * article by event_row_article_date), so they are gathered first and the
+ * article decided once (walk_flush):
+ *  - the entity rule needs the article's other events only when none of
+ *    its events within the bounds names the entity (else every event that
+ *    does not name it is dropped anyway);
+ *  - the article's row (source, url, title, story) and, when a kept event
+ *    carries no stored text, its body are read by one statement, the body
+ *    decoded once, as far as the furthest sentence end it is cut for. */
+typedef struct pend {
+    int64_t event, date, start, end;
+    int flags, granularity, from_published;
+    int keep;
+    size_t text_off, text_len;  /* a stored text in walk.text; len SIZE_MAX: none */
+} pend_t;
+
 typedef struct walk {
     arc_entity_timeline_t *t;
     int64_t entity;
-    sqlite3_stmt *art, *body, *rule, *slice;
+    sqlite3_stmt *art, *art_body, *body, *rule, *slice;
     int started;                /* article is set */
-    int64_t article;            /* the article being walked */
-    int art_state;              /* 0 unread, 1 read (art is on its row), -1 dropped */
-    const char *art_str[4];     /* its source, url, title (S_*), on art's row */
-    size_t art_len[4];
-    int64_t story;
-    int art_used, rule_used;    /* art, rule were stepped since their reset */
-    int rule_read;
-    int64_t min_start;
-    int min_null, any_names;
-    int body_read;              /* body is read: on its row, or body_null */
-    int body_null;              /* the article has no body */
-    int body_whole;             /* body holds all of it, else a prefix */
-    size_t body_len;            /* bytes of body read */
+    int64_t article;            /* the article being gathered */
+    pend_t *pend;               /* its events within the bounds */
+    size_t n_pend, cap_pend;
+    char *text;                 /* their stored texts */
+    size_t text_used, text_cap;
 } walk_t;
 
-static void
-walk_article(walk_t *w, int64_t article)
-{
-    w->started = 1;
-    w->article = article;
-    w->art_state = 0;
-    w->rule_read = 0;
-    if (w->art_used)
-        sqlite3_reset(w->art);
-    if (w->rule_used)
-        sqlite3_reset(w->rule);
-    if (w->body_read)
-        sqlite3_reset(w->body);
-    w->art_used = w->rule_used = w->body_read = 0;
-}
-
-/* Read the article (url, title, source, story): w->art_state becomes 1,
- * or -1 when it is gone. */
+/* Append bytes to w->text; their offset in *off. */
 static arc_status_t
-read_article(walk_t *w)
+keep_text(walk_t *w, const char *p, size_t n, size_t *off)
 {
-    int rc;
-
-    w->art_used = 1;
-    sqlite3_bind_int64(w->art, 1, w->article);
-    rc = sqlite3_step(w->art);
-    if (rc == SQLITE_DONE) {
-        w->art_state = -1;
-        return ARC_OK;
+    if (w->text_used + n > w->text_cap) {
+        size_t cap = w->text_cap ? w->text_cap : 4096;
+        char *x;
+        while (cap < w->text_used + n)
+            cap *= 2;
+        if (!(x = realloc(w->text, cap)))
+            return Arc_db_error(w->t->db, ARC_E_NOMEM, "out of memory");
+        w->text = x;
+        w->text_cap = cap;
     }
-    if (rc != SQLITE_ROW)
-        return Arc_db_sqlerr(w->t->db, "reading a timeline's article");
-    w->art_state = 1;
-    /* entries hold C strings: what follows a NUL byte is never seen */
-    for (int i = S_SOURCE; i <= S_TITLE; i++) {
-        w->art_str[i] = (const char *)sqlite3_column_text(w->art, i - S_SOURCE);
-        w->art_len[i] = w->art_str[i] ? strlen(w->art_str[i]) : 0;
-    }
-    w->story = sqlite3_column_int64(w->art, 3);
+    memcpy(w->text + w->text_used, p, n);
+    *off = w->text_used;
+    w->text_used += n;
     return ARC_OK;
 }
 
-/* The entity rule's facts about the article: the smallest start of its
- * events and whether any of them names the entity. */
+/* Gather one event of the walk statement (its columns: see walk_entity). */
 static arc_status_t
-read_rule(walk_t *w)
+walk_gather(walk_t *w, sqlite3_stmt *ev)
 {
-    w->rule_used = 1;
+    pend_t *p;
+
+    if (w->n_pend == w->cap_pend) {
+        size_t cap = w->cap_pend ? 2 * w->cap_pend : 16;
+        pend_t *x = realloc(w->pend, cap * sizeof *x);
+        if (!x)
+            return Arc_db_error(w->t->db, ARC_E_NOMEM, "out of memory");
+        w->pend = x;
+        w->cap_pend = cap;
+    }
+    p = &w->pend[w->n_pend];
+    p->event = sqlite3_column_int64(ev, 1);
+    p->date = sqlite3_column_int64(ev, 2);
+    p->start = sqlite3_column_int64(ev, 3);
+    p->end = sqlite3_column_int64(ev, 4);
+    p->flags = sqlite3_column_int(ev, 5);
+    p->granularity = sqlite3_column_int(ev, 6);
+    p->from_published = sqlite3_column_int(ev, 7);
+    p->keep = 0;
+    p->text_len = SIZE_MAX;
+    if (!(p->flags & EV_TEXT_NULL)) {
+        /* entries hold C strings: what follows a NUL byte is never seen */
+        const char *s = (const char *)sqlite3_column_text(ev, 8);
+        size_t n = s ? strlen(s) : 0;
+        arc_status_t st;
+        if (s) {
+            if ((st = keep_text(w, s, n, &p->text_off)))
+                return st;
+            p->text_len = n;
+        }
+    }
+    w->n_pend++;
+    return ARC_OK;
+}
+
+/* Decide which gathered events the entity rule keeps; *any: some are. */
+static arc_status_t
+walk_rule(walk_t *w, int *any)
+{
+    int names = 0, min_null, any_names;
+    int64_t min_start;
+
+    *any = 0;
+    for (size_t i = 0; i < w->n_pend; i++)
+        if (w->pend[i].flags & EV_NAMES)
+            w->pend[i].keep = names = *any = 1;
+    if (names || w->n_pend == 0)
+        return ARC_OK;
+    /* no event within the bounds names the entity: the article's first
+     * event (smallest start of all its events) counts, unless one of its
+     * events outside the bounds names it */
+    sqlite3_reset(w->rule);
     sqlite3_bind_int64(w->rule, 1, w->article);
     sqlite3_bind_int64(w->rule, 2, w->entity);
     if (sqlite3_step(w->rule) != SQLITE_ROW)
         return Arc_db_sqlerr(w->t->db, "reading a timeline's article events");
-    w->min_null = sqlite3_column_type(w->rule, 0) == SQLITE_NULL;
-    w->min_start = sqlite3_column_int64(w->rule, 0);
-    w->any_names = sqlite3_column_int(w->rule, 1) != 0;
-    w->rule_read = 1;
+    min_null = sqlite3_column_type(w->rule, 0) == SQLITE_NULL;
+    min_start = sqlite3_column_int64(w->rule, 0);
+    any_names = sqlite3_column_int(w->rule, 1) != 0;
+    sqlite3_reset(w->rule);
+    if (any_names || min_null)
+        return ARC_OK;
+    for (size_t i = 0; i < w->n_pend; i++) {
+        pend_t *p = &w->pend[i];
+        if (!(p->flags & EV_START_NULL) && p->start == min_start)
+            p->keep = *any = 1;
+    }
     return ARC_OK;
 }
 
-/* One event of the walk (columns of the walk statement ev): keep it or
- * not, and store its entry. */
+/* A kept event's sentence is cut from the body: its text is not stored
+ * and its bounds are not NULL. Plain bounds are cut in C, odd ones by
+ * SQL's substr() (see walk_entry). */
+static int
+needs_body(const pend_t *p)
+{
+    return (p->flags & EV_TEXT_NULL) && !(p->flags & (EV_START_NULL | EV_END_NULL));
+}
+
+static int
+plain_bounds(const pend_t *p)
+{
+    return p->start >= 0 && p->end >= p->start;
+}
+
+/* Store one kept event's entry; the article's row is on st (columns:
+ * source, url, title, story[, body]), its body b[0, n) (b NULL: none). */
 static arc_status_t
-walk_event(walk_t *w, sqlite3_stmt *ev)
+walk_entry(walk_t *w, const pend_t *p, sqlite3_stmt *st, const char *b, size_t n)
 {
     const char *str[4];
     size_t len[4];
     rec_t h;
     arc_status_t s;
-    int keep, sliced = 0, flags;
-    int64_t article = sqlite3_column_int64(ev, 0);
+    int sliced = 0;
 
-    if (!w->started || article != w->article)
-        walk_article(w, article);
-    if (w->art_state < 0)
-        return ARC_OK;
     memset(&h, 0, sizeof h);
-    flags = sqlite3_column_int(ev, 5);
-    h.start_null = (flags & EV_START_NULL) != 0;
-    h.start = sqlite3_column_int64(ev, 3);
-    /* the event names the entity, or carries no entity list (stored
-     * before schema v6); else it is the article's first event and no
-     * event of the article names the entity */
-    keep = (flags & EV_NAMES) != 0;
-    if (!keep) {
-        if (!w->rule_read && (s = read_rule(w)))
-            return s;
-        keep = !w->any_names && !h.start_null && !w->min_null && h.start == w->min_start;
-    }
-    if (!keep)
-        return ARC_OK;
-    if (w->art_state == 0) {
-        if ((s = read_article(w)))
-            return s;
-        if (w->art_state < 0)
-            return ARC_OK;
-    }
-    h.date = sqlite3_column_int64(ev, 2);
+    h.start_null = (p->flags & EV_START_NULL) != 0;
+    h.start = p->start;
+    h.date = p->date;
     h.article = w->article;
-    h.event = sqlite3_column_int64(ev, 1);
-    h.end = sqlite3_column_int64(ev, 4);
-    h.granularity = sqlite3_column_int(ev, 6);
-    h.from_published = sqlite3_column_int(ev, 7);
-    h.story = w->story;
+    h.event = p->event;
+    h.end = p->end;
+    h.granularity = p->granularity;
+    h.from_published = p->from_published;
+    h.story = sqlite3_column_int64(st, 3);
     for (int i = S_SOURCE; i <= S_TITLE; i++) {
-        str[i] = w->art_str[i];
-        len[i] = w->art_len[i];
+        str[i] = (const char *)sqlite3_column_text(st, i - S_SOURCE);
+        len[i] = str[i] ? strlen(str[i]) : 0;
     }
-    if (!(flags & EV_TEXT_NULL)) {
-        str[S_TEXT] = (const char *)sqlite3_column_text(ev, 8);
-        len[S_TEXT] = str[S_TEXT] ? strlen(str[S_TEXT]) : 0;
-    } else if (flags & (EV_START_NULL | EV_END_NULL)) {
+    if (!(p->flags & EV_TEXT_NULL)) {
+        str[S_TEXT] = p->text_len == SIZE_MAX ? NULL : w->text + p->text_off;
+        len[S_TEXT] = p->text_len == SIZE_MAX ? 0 : p->text_len;
+    } else if (!needs_body(p)) {
         str[S_TEXT] = NULL;     /* substr() of NULL bounds */
         len[S_TEXT] = 0;
-    } else {
+    } else if (!b) {
+        str[S_TEXT] = NULL;     /* no body */
+        len[S_TEXT] = 0;
+    } else if (plain_bounds(p)) {
         /* the sentence is the body's bytes [start, end), as the event
          * view cuts it: CAST(substr(CAST(body AS BLOB), start + 1,
          * end - start) AS TEXT) */
-        const char *b;
-        size_t n;
+        uint64_t from = (uint64_t)p->start, k = (uint64_t)(p->end - p->start);
+        if (from >= n)
+            from = n, k = 0;
+        else if (k > n - from)
+            k = n - from;
+        str[S_TEXT] = b + from;
+        len[S_TEXT] = (size_t)k;
+    } else {
+        /* odd bounds: SQL's own substr() of the body as the view decodes
+         * it for this event (as far as its end) */
+        const char *ob;
+        size_t on;
         int rc;
-        /* as the view, decode a compressed body as far as the sentence's
-         * end only (0: all of it); read it again when a later sentence
-         * ends further */
-        int64_t want = h.end > 0 ? h.end : 0;
-        if (!w->body_read ||
-            (!w->body_whole && (want == 0 || (uint64_t)want > (uint64_t)w->body_len))) {
-            if (w->body_read)
-                sqlite3_reset(w->body);
-            sqlite3_bind_int64(w->body, 1, w->article);
-            sqlite3_bind_int64(w->body, 2, want);
-            rc = sqlite3_step(w->body);
-            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return Arc_db_sqlerr(w->t->db, "reading a timeline's article body");
-            w->body_read = 1;
-            w->body_null = rc != SQLITE_ROW || sqlite3_column_type(w->body, 0) == SQLITE_NULL;
-            w->body_len = w->body_null ? 0 : (size_t)sqlite3_column_bytes(w->body, 0);
-            w->body_whole = w->body_null || want == 0 || (uint64_t)want > (uint64_t)w->body_len;
-        }
-        b = w->body_null ? NULL : (const char *)sqlite3_column_blob(w->body, 0);
-        n = w->body_len;
-        if (w->body_null) {
-            str[S_TEXT] = NULL;
-            len[S_TEXT] = 0;
-        } else if (h.start >= 0 && h.end >= h.start) {
-            uint64_t from = (uint64_t)h.start, k = (uint64_t)(h.end - h.start);
-            if (from >= n)
-                from = n, k = 0;
-            else if (k > n - from)
-                k = n - from;
-            str[S_TEXT] = b ? b + from : "";
-            len[S_TEXT] = (size_t)k;
-        } else {
-            /* odd bounds: SQL's own substr() */
-            sqlite3_reset(w->slice);
-            sqlite3_bind_blob(w->slice, 1, b ? b : "", (int)n, SQLITE_STATIC);
-            sqlite3_bind_int64(w->slice, 2, h.start);
-            sqlite3_bind_int64(w->slice, 3, h.end);
-            if (sqlite3_step(w->slice) != SQLITE_ROW)
-                return Arc_db_sqlerr(w->t->db, "cutting a timeline's sentence");
-            str[S_TEXT] = (const char *)sqlite3_column_text(w->slice, 0);
-            len[S_TEXT] = (size_t)sqlite3_column_bytes(w->slice, 0);
-            sliced = 1;
-        }
+        sqlite3_reset(w->body);
+        sqlite3_bind_int64(w->body, 1, w->article);
+        sqlite3_bind_int64(w->body, 2, p->end > 0 ? p->end : 0);
+        rc = sqlite3_step(w->body);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return Arc_db_sqlerr(w->t->db, "reading a timeline's article body");
+        ob = rc == SQLITE_ROW ? (const char *)sqlite3_column_blob(w->body, 0) : NULL;
+        on = ob ? (size_t)sqlite3_column_bytes(w->body, 0) : 0;
+        sqlite3_reset(w->slice);
+        sqlite3_bind_blob(w->slice, 1, ob ? ob : "", (int)on, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(w->slice, 2, p->start);
+        sqlite3_bind_int64(w->slice, 3, p->end);
+        sqlite3_reset(w->body);
+        if (sqlite3_step(w->slice) != SQLITE_ROW)
+            return Arc_db_sqlerr(w->t->db, "cutting a timeline's sentence");
+        str[S_TEXT] = (const char *)sqlite3_column_text(w->slice, 0);
+        len[S_TEXT] = (size_t)sqlite3_column_bytes(w->slice, 0);
+        sliced = 1;
     }
     s = add_entry(w->t, &h, str, len);
     if (sliced)
         sqlite3_reset(w->slice);
+    return s;
+}
+
+/* The article's events are all gathered: keep what the rule keeps, read
+ * the article once and store the entries, in the order walked. */
+static arc_status_t
+walk_flush(walk_t *w)
+{
+    sqlite3_stmt *st;
+    arc_status_t s = ARC_OK;
+    const char *b = NULL;
+    size_t n = 0;
+    int any, body = 0, rc;
+    int64_t want = 0;
+
+    if ((s = walk_rule(w, &any)) || !any)
+        goto out;
+    /* as the view, decode a compressed body only as far as the sentences
+     * end (0: all of it) */
+    for (size_t i = 0; i < w->n_pend; i++) {
+        const pend_t *p = &w->pend[i];
+        if (!p->keep || !needs_body(p) || !plain_bounds(p))
+            continue;
+        if (!body || (want > 0 && (p->end <= 0 || p->end > want)))
+            want = p->end > 0 ? p->end : 0;
+        body = 1;
+    }
+    st = body ? w->art_body : w->art;
+    sqlite3_bind_int64(st, 1, w->article);
+    if (body)
+        sqlite3_bind_int64(st, 2, want);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (body && sqlite3_column_type(st, 4) != SQLITE_NULL) {
+            b = (const char *)sqlite3_column_blob(st, 4);
+            n = (size_t)sqlite3_column_bytes(st, 4);
+            if (!b)
+                b = "";
+        }
+        for (size_t i = 0; i < w->n_pend && !s; i++)
+            if (w->pend[i].keep)
+                s = walk_entry(w, &w->pend[i], st, b, n);
+    } else if (rc != SQLITE_DONE) {
+        s = Arc_db_sqlerr(w->t->db, "reading a timeline's article");
+    }
+    sqlite3_reset(st);
+out:
+    w->n_pend = 0;
+    w->text_used = 0;
     return s;
 }
 
@@ -671,8 +741,7 @@ walk_entity(arc_entity_timeline_t *t, int64_t entity, const arc_search_opts_t *o
     /* The mention key drives, and per article the index
      * event_row_article_date (schema v12) seeks the events within the
      * bounds; a source filter then reads the article of those only (or,
-     * without bounds, of every article first). One article's events come
-     * together, which walk_event() profits from but does not need. */
+     * without bounds, of every article first). */
     if (o && o->source)
         ev = Arc_db_prepare(db, (o->since || o->until)
             ? "SELECT e.article_id, e.id, e.date, e.start, e.end," EV_FLAGS ","
@@ -700,12 +769,18 @@ walk_entity(arc_entity_timeline_t *t, int64_t entity, const arc_search_opts_t *o
     /* bodies are read through arc_body() (compressed bodies, schema 11)
      * when the connection has it */
     if (sqlite3_prepare_v2(db->sql,
-                           "SELECT arc_body(a.body, a.id, ?2) FROM article a WHERE a.id = ?1",
-                           -1, &w.body, NULL) != SQLITE_OK) {
-        sqlite3_finalize(w.body);
-        w.body = Arc_db_prepare(db, "SELECT a.body FROM article a WHERE a.id = ?1");
+                           "SELECT s.name, a.url, a.title, a.story_id, arc_body(a.body, a.id, ?2)"
+                           " FROM article a LEFT JOIN source s ON s.id = a.source_id"
+                           " WHERE a.id = ?1", -1, &w.art_body, NULL) == SQLITE_OK) {
+        w.body = Arc_db_prepare(db, "SELECT arc_body(a.body, a.id, ?2) FROM article a WHERE a.id = ?1");
+    } else {
+        sqlite3_finalize(w.art_body);
+        w.art_body = Arc_db_prepare(db,
+            "SELECT s.name, a.url, a.title, a.story_id, a.body, ?2"
+            " FROM article a LEFT JOIN source s ON s.id = a.source_id WHERE a.id = ?1");
+        w.body = Arc_db_prepare(db, "SELECT a.body, ?2 FROM article a WHERE a.id = ?1");
     }
-    if (!ev || !w.art || !w.rule || !w.slice || !w.body) {
+    if (!ev || !w.art || !w.art_body || !w.rule || !w.slice || !w.body) {
         s = ARC_E_DB;
         goto out;
     }
@@ -714,17 +789,28 @@ walk_entity(arc_entity_timeline_t *t, int64_t entity, const arc_search_opts_t *o
     sqlite3_bind_int64(ev, 3, hi);
     if (o && o->source)
         Arc_bind_text(ev, 4, o->source);
-    while ((rc = sqlite3_step(ev)) == SQLITE_ROW)
-        if ((s = walk_event(&w, ev)))
+    while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
+        int64_t article = sqlite3_column_int64(ev, 0);
+        if (w.started && article != w.article && (s = walk_flush(&w)))
             goto out;
+        w.started = 1;
+        w.article = article;
+        if ((s = walk_gather(&w, ev)))
+            goto out;
+    }
     if (rc != SQLITE_DONE)
         s = Arc_db_sqlerr(db, "reading the timeline");
+    else if (w.started)
+        s = walk_flush(&w);
 out:
     sqlite3_finalize(ev);
     sqlite3_finalize(w.art);
+    sqlite3_finalize(w.art_body);
     sqlite3_finalize(w.body);
     sqlite3_finalize(w.rule);
     sqlite3_finalize(w.slice);
+    free(w.pend);
+    free(w.text);
     return s;
 }
 
