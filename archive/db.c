@@ -91,6 +91,14 @@ migrate_for_reader(arc_db_t *db, const char *path)
     return st;
 }
 
+/* Contract in newsarc.h. sqlite3_config() refuses (SQLITE_MISUSE, nothing
+ * changed) once SQLite is initialised. */
+void
+arc_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 arc_status_t
 arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
 {

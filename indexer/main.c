@@ -420,6 +420,7 @@ main(int argc, char **argv)
     const char *cmd;
     int c;
 
+    arc_global_init();
     while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
         switch (c) {
         case 'a': g.archive = optarg; break;

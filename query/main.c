@@ -209,6 +209,7 @@ main(int argc, char **argv)
     char *query = NULL;
     int64_t end;
 
+    arc_global_init();
     memset(&o, 0, sizeof o);
     o.color = isatty(1) && getenv("NO_COLOR") == NULL;
     rest = calloc((size_t)argc + 1, sizeof *rest);

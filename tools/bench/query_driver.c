@@ -406,6 +406,7 @@ main(int argc, char **argv)
     arc_stats_t st;
     int i;
 
+    arc_global_init();          /* as newsquery */
     for (i = 1; i < argc - 1; i++) {
         if (strcmp(argv[i], "--n") == 0)
             n_queries = atoi(argv[++i]);
