@@ -398,8 +398,17 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
         emit_msg(im, msg, 1, 0, 0);
         return 0;
     }
-    if (!q || !(j = calloc(1, sizeof *j)))
+    if (!q)
         return idx_import_item(im, it);
+    if (!(j = calloc(1, sizeof *j))) {
+        /* never store from the reader thread: the writer owns the
+         * connection */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s: %s %d: out of memory (not stored)", cur(im), unit,
+                 it->position);
+        emit_msg(im, msg, 1, 0, 0);
+        return 0;
+    }
     if (stopped(im)) {
         free(j);
         return -1;
