@@ -9,9 +9,12 @@
  *  1. one statement walks the entity's mentions in article order and,
  *     per article, only its events within the date bounds (the index
  *     event_row_article_date, schema v12, seeks them);
- *  2. per article, in C: the entity rule (see open), the article's url,
- *     title, source and story read once, sentences cut from its body read
- *     once (only for events without a stored text);
+ *  2. per article, in C, once its events are gathered (walk_flush): the
+ *     entity rule (see open), which reads the article's other events only
+ *     when none within the bounds names the entity; then the article's
+ *     url, title, source and story, and its body when a kept event has no
+ *     stored text, by one statement, the sentences cut from the body
+ *     decoded once;
  *  3. the entries are sorted by (date, article, start, event id) with a
  *     bounded-memory merge sort: entries gather in a run of at most
  *     RUN_BYTES; a timeline that fits one run is sorted and read from
