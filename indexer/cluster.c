@@ -628,13 +628,10 @@ by_pre(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Rearrange a[0, n) so that a[0, k) holds the k first stories in by_pre's
- * order (k < n), in that order: a selection, then a sort of those k only.
- * A full sort cost 4% of an import's CPU, on the writer thread, for the
- * MAX_SCORED best of thousands of candidates. by_pre is a total order, so
- * the result is exactly the first k of a full sort. */
-static void
-first_k(uint32_t *a, size_t n, size_t k)
+/* Contract in cluster.h. A selection (quickselect, median-of-three
+ * pivots), then a sort of the k it keeps. */
+void
+idx_first_k_u32(uint32_t *a, size_t n, size_t k, int (*cmp)(const void *, const void *))
 {
     size_t lo = 0, hi = n;
 
@@ -642,14 +639,14 @@ first_k(uint32_t *a, size_t n, size_t k)
         size_t mid = lo + (hi - lo) / 2, p = lo;
         uint32_t x;
         /* median of three as the pivot, moved to hi - 1 */
-        if (by_pre(&a[mid], &a[lo]) < 0)
+        if (cmp(&a[mid], &a[lo]) < 0)
             x = a[mid], a[mid] = a[lo], a[lo] = x;
-        if (by_pre(&a[hi - 1], &a[lo]) < 0)
+        if (cmp(&a[hi - 1], &a[lo]) < 0)
             x = a[hi - 1], a[hi - 1] = a[lo], a[lo] = x;
-        if (by_pre(&a[mid], &a[hi - 1]) < 0)
+        if (cmp(&a[mid], &a[hi - 1]) < 0)
             x = a[mid], a[mid] = a[hi - 1], a[hi - 1] = x;
         for (size_t i = lo; i < hi - 1; i++)
-            if (by_pre(&a[i], &a[hi - 1]) < 0) {
+            if (cmp(&a[i], &a[hi - 1]) < 0) {
                 x = a[i], a[i] = a[p], a[p] = x;
                 p++;
             }
@@ -662,7 +659,7 @@ first_k(uint32_t *a, size_t n, size_t k)
         else
             lo = p + 1;
     }
-    qsort(a, k, sizeof *a, by_pre);
+    qsort(a, k, sizeof *a, cmp);
 }
 
 /* The best story for an article, or UINT32_MAX for a new one. */
@@ -701,7 +698,7 @@ best_story(idx_cluster_t *c, const idx_tv_t *vec, const uint32_t *ents,
     /* score in full only the candidates with the best pre-scores */
     if (n_cand > MAX_SCORED) {
         sort_stories = c->stories;
-        first_k(c->cand, n_cand, MAX_SCORED);
+        idx_first_k_u32(c->cand, n_cand, MAX_SCORED, by_pre);
         n_cand = MAX_SCORED;
     }
     for (size_t i = 0; i < n_cand; i++) {

@@ -279,6 +279,83 @@ merge_decision_should_survive_reclustering(void **state)
     remove_archive(db);
 }
 
+/* ---- choosing the best candidates ---- */
+
+/* As clustering's order: by weight, heaviest first, then by index. */
+static const double *fk_weight;
+
+static int
+fk_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    if (fk_weight[x] != fk_weight[y])
+        return fk_weight[x] > fk_weight[y] ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void
+first_k_should_keep_exactly_the_first_k_of_a_full_sort(void **state)
+{
+    static const size_t sizes[] = { 2, 33, 100, 1000, 5000 };
+    enum { RANDOM_TIES, ASCENDING, DESCENDING, ALL_EQUAL, N_SHAPES };
+    uint64_t seed = 12345;
+    (void)state;
+
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        size_t n = sizes[si];
+        double *w = malloc(n * sizeof *w);
+        uint32_t *a = malloc(n * sizeof *a), *full = malloc(n * sizeof *full);
+        uint32_t *rest_a = malloc(n * sizeof *rest_a), *rest_f = malloc(n * sizeof *rest_f);
+        assert_non_null(w);
+        assert_non_null(a);
+        assert_non_null(full);
+        assert_non_null(rest_a);
+        assert_non_null(rest_f);
+        for (int shape = 0; shape < N_SHAPES; shape++) {
+            const size_t ks[] = { 0, 1, 32, n / 2, n - 1 };
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                w[i] = shape == RANDOM_TIES ? (double)((seed >> 33) % 10)
+                     : shape == ASCENDING ? (double)i
+                     : shape == DESCENDING ? (double)(n - i)
+                     : 1.0;
+            }
+            fk_weight = w;
+            for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+                size_t k = ks[ki];
+                if (k >= n)
+                    continue;
+                /* candidates in a scrambled order (7919 is prime: a permutation) */
+                for (size_t i = 0; i < n; i++)
+                    a[i] = (uint32_t)((i * 7919u) % n);
+                memcpy(full, a, n * sizeof *a);
+                qsort(full, n, sizeof *full, fk_cmp);
+                idx_first_k_u32(a, n, k, fk_cmp);
+                assert_memory_equal(a, full, k * sizeof *a);
+                /* the others are all still there */
+                memcpy(rest_a, a + k, (n - k) * sizeof *a);
+                memcpy(rest_f, full + k, (n - k) * sizeof *a);
+                qsort(rest_a, n - k, sizeof *rest_a, u32_cmp);
+                qsort(rest_f, n - k, sizeof *rest_f, u32_cmp);
+                assert_memory_equal(rest_a, rest_f, (n - k) * sizeof *a);
+            }
+        }
+        free(w);
+        free(a);
+        free(full);
+        free(rest_a);
+        free(rest_f);
+    }
+}
+
 int
 main(void)
 {
@@ -290,6 +367,7 @@ main(void)
         cmocka_unit_test(cluster_should_give_same_stories_for_same_order),
         cmocka_unit_test(copy_should_join_original_and_count_once),
         cmocka_unit_test(merge_decision_should_survive_reclustering),
+        cmocka_unit_test(first_k_should_keep_exactly_the_first_k_of_a_full_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
