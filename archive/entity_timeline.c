@@ -683,10 +683,11 @@ walk_flush(walk_t *w)
     if ((s = walk_rule(w, &any)) || !any)
         goto out;
     /* as the view, decode a compressed body only as far as the sentences
-     * end (0: all of it) */
+     * end (0: all of it); an event with odd bounds reads the body again
+     * (walk_entry), but this read tells whether there is one */
     for (size_t i = 0; i < w->n_pend; i++) {
         const pend_t *p = &w->pend[i];
-        if (!p->keep || !needs_body(p) || !plain_bounds(p))
+        if (!p->keep || !needs_body(p))
             continue;
         if (!body || (want > 0 && (p->end <= 0 || p->end > want)))
             want = p->end > 0 ? p->end : 0;

@@ -361,6 +361,70 @@ a_merged_entity_id_gives_the_timeline_of_the_entity_it_was_merged_into(void **st
     arc_db_close(db);
 }
 
+/* The event view's sentence of the event at (article, start, end), or
+ * NULL; malloc'd. */
+static char *
+view_text(arc_db_t *db, int64_t article, int start, int end)
+{
+    sqlite3_stmt *st;
+    char *text = NULL;
+
+    assert_int_equal(sqlite3_prepare_v2(db->sql,
+                                        "SELECT text FROM event WHERE article_id = ?1"
+                                        " AND start = ?2 AND end = ?3", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, article);
+    sqlite3_bind_int(st, 2, start);
+    sqlite3_bind_int(st, 3, end);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+        text = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return text;
+}
+
+static void
+sentences_with_odd_bounds_are_cut_as_the_event_view_cuts_them(void **state)
+{
+    arc_db_t *db = open_new("odd");
+    int64_t ids[N_ARTS], berg;
+    arc_entity_timeline_t *t = NULL;
+    const arc_timeline_entry_t *e;
+    char sql[256];
+    int n = 0, odd = 0;
+    (void)state;
+
+    berg = put_articles(db, ids);
+    /* arts[0]'s only event starts before the body; the first event of
+     * arts[1] ends before it starts (neither is written by the archive:
+     * such rows come from elsewhere) */
+    snprintf(sql, sizeof sql, "UPDATE event_row SET start = -5 WHERE article_id = %lld",
+             (long long)ids[0]);
+    assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE event_row SET end = start - 3 WHERE id ="
+             " (SELECT min(id) FROM event_row WHERE article_id = %lld)", (long long)ids[1]);
+    assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
+
+    assert_int_equal(arc_entity_timeline_open(db, berg, NULL, &t), ARC_OK);
+    while (arc_entity_timeline_next(t, &e) == ARC_OK && e) {
+        char *want = view_text(db, e->article, e->start, e->end);
+        if (e->start < 0 || e->end < e->start)
+            odd++;
+        if (want) {
+            assert_non_null(e->text);
+            assert_string_equal(e->text, want);
+        } else {
+            assert_null(e->text);
+        }
+        free(want);
+        n++;
+    }
+    arc_entity_timeline_destroy(t);
+    assert_int_equal(n, 5);
+    assert_int_equal(odd, 2);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
@@ -370,6 +434,7 @@ main(void)
         cmocka_unit_test(an_article_whose_events_never_name_the_entity_gives_its_first_event),
         cmocka_unit_test(a_merged_entity_id_gives_the_timeline_of_the_entity_it_was_merged_into),
         cmocka_unit_test(sentences_of_a_long_body_are_cut_whole),
+        cmocka_unit_test(sentences_with_odd_bounds_are_cut_as_the_event_view_cuts_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
