@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "newsarc.h"
+#include "test_archive_util.h"
 
 static char tmpdir[512];
 
@@ -46,15 +47,6 @@ open_new(const char *name)
     return db;
 }
 
-static void
-assert_consistent(arc_db_t *db)
-{
-    char *problems = NULL;
-    arc_status_t st = arc_db_check(db, &problems);
-    if (st != ARC_OK)
-        fail_msg("archive check failed: %s", problems ? problems : arc_db_errmsg(db));
-}
-
 static int64_t
 T(const char *iso)
 {
@@ -74,22 +66,6 @@ article(const char *url, const char *title, const char *body, const char *publis
     a.source = "Test Wire";
     a.published = published ? T(published) : ARC_TIME_NONE;
     return a;
-}
-
-static int64_t
-count_hits(arc_db_t *db, const char *query, int64_t since, int64_t until)
-{
-    arc_query_t *q = NULL;
-    arc_search_opts_t o;
-    int64_t n = -1;
-
-    memset(&o, 0, sizeof o);
-    o.since = since;
-    o.until = until;
-    assert_int_equal(arc_query_parse(query, &q, NULL), ARC_OK);
-    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
-    arc_query_destroy(q);
-    return n;
 }
 
 static const char long_body[] =
@@ -278,7 +254,7 @@ put_should_dedupe_by_url_guid_and_content(void **state)
     assert_true(id1 != id2);
     assert_int_equal(arc_db_stats(db, &s), ARC_OK);
     assert_int_equal(s.articles, 3);
-    assert_consistent(db);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -310,9 +286,9 @@ put_should_keep_history_when_text_changes(void **state)
     assert_int_equal(arc_db_stats(db, &s), ARC_OK);
     assert_int_equal(s.versions, 1);
     /* the index follows the update: the new word is found, the old is gone */
-    assert_int_equal(count_hits(db, "ceasefire", 0, 0), 1);
-    assert_int_equal(count_hits(db, "old", 0, 0), 0);
-    assert_consistent(db);
+    assert_int_equal(test_count_range(db, "ceasefire", 0, 0), 1);
+    assert_int_equal(test_count_range(db, "old", 0, 0), 0);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -360,13 +336,13 @@ ids_should_follow_publication_day_even_out_of_order(void **state)
             if (T(dates[i]) < T(dates[j]))
                 assert_true(ids[i] < ids[j]);
     /* date windows are exact at the edges */
-    assert_int_equal(count_hits(db, "talks", T("2025-12-05"), T("2025-12-06")), 2);
-    assert_int_equal(count_hits(db, "talks", T("2025-11-01"), T("2025-12-01")), 2);
-    assert_int_equal(count_hits(db, "talks", T("2025-12-05T12:00:00Z"), 0), 1);
-    assert_int_equal(count_hits(db, "talks", 0, T("2000-01-01")), 1);
-    assert_int_equal(count_hits(db, "date:2025-11", 0, 0), 2);
-    assert_int_equal(count_hits(db, "talks date:2024", 0, 0), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count_range(db, "talks", T("2025-12-05"), T("2025-12-06")), 2);
+    assert_int_equal(test_count_range(db, "talks", T("2025-11-01"), T("2025-12-01")), 2);
+    assert_int_equal(test_count_range(db, "talks", T("2025-12-05T12:00:00Z"), 0), 1);
+    assert_int_equal(test_count_range(db, "talks", 0, T("2000-01-01")), 1);
+    assert_int_equal(test_count_range(db, "date:2025-11", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "talks date:2024", 0, 0), 1);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -423,14 +399,14 @@ search_should_rank_title_above_body_and_sort_by_date(void **state)
     arc_cursor_destroy(c);
     arc_query_destroy(q);
 
-    assert_int_equal(count_hits(db, "ceasefire -markets", 0, 0), 1);
-    assert_int_equal(count_hits(db, "quiet OR traders", 0, 0), 2);
-    assert_int_equal(count_hits(db, "\"line was quiet\"", 0, 0), 1);
-    assert_int_equal(count_hits(db, "\"quiet was line\"", 0, 0), 0);
-    assert_int_equal(count_hits(db, "title:ceasefire", 0, 0), 1);
-    assert_int_equal(count_hits(db, "cease*", 0, 0), 2);
-    assert_int_equal(count_hits(db, "source:\"Test Wire\" ceasefire", 0, 0), 2);
-    assert_int_equal(count_hits(db, "source:nobody ceasefire", 0, 0), 0);
+    assert_int_equal(test_count_range(db, "ceasefire -markets", 0, 0), 1);
+    assert_int_equal(test_count_range(db, "quiet OR traders", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "\"line was quiet\"", 0, 0), 1);
+    assert_int_equal(test_count_range(db, "\"quiet was line\"", 0, 0), 0);
+    assert_int_equal(test_count_range(db, "title:ceasefire", 0, 0), 1);
+    assert_int_equal(test_count_range(db, "cease*", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "source:\"Test Wire\" ceasefire", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "source:nobody ceasefire", 0, 0), 0);
     arc_db_close(db);
 }
 
@@ -462,8 +438,8 @@ search_should_treat_fts_syntax_as_literal_text(void **state)
             assert_true(err.column >= 1);
         }
     }
-    assert_int_equal(count_hits(db, "NEAR border", 0, 0), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count_range(db, "NEAR border", 0, 0), 1);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -500,11 +476,11 @@ enrich_should_link_surname_to_full_name(void **state)
     assert_string_equal(r2[0].name, "Vladimir Putin");
     arc_entity_refs_free(r1, n1);
     arc_entity_refs_free(r2, n2);
-    assert_int_equal(count_hits(db, "person:Putin", 0, 0), 2);
-    assert_int_equal(count_hits(db, "person:\"Vladimir Putin\"", 0, 0), 2);
-    assert_int_equal(count_hits(db, "place:Moscow", 0, 0), 1);
-    assert_int_equal(count_hits(db, "person:Moscow", 0, 0), 0);
-    assert_consistent(db);
+    assert_int_equal(test_count_range(db, "person:Putin", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "person:\"Vladimir Putin\"", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "place:Moscow", 0, 0), 1);
+    assert_int_equal(test_count_range(db, "person:Moscow", 0, 0), 0);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -566,7 +542,7 @@ story_and_timeline_should_order_events_by_event_date(void **state)
     assert_int_equal(arc_story_get(db, story, &s), ARC_OK);
     assert_int_equal(s->article_count, 1);
     arc_story_destroy(s);
-    assert_consistent(db);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -582,8 +558,8 @@ rollback_should_leave_nothing_behind(void **state)
     arc_db_rollback(db);
     assert_int_equal(arc_db_stats(db, &s), ARC_OK);
     assert_int_equal(s.articles, 0);
-    assert_int_equal(count_hits(db, "rolled", 0, 0), 0);
-    assert_consistent(db);
+    assert_int_equal(test_count_range(db, "rolled", 0, 0), 0);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 

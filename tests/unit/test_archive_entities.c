@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "newsarc.h"
+#include "test_archive_util.h"
 #include "test_dir.h"
 
 static char path[700];
@@ -76,28 +77,6 @@ entity_of(arc_db_t *db, int64_t article, char *buf, size_t len)
         snprintf(buf, len, "%s", r[0].name);
     arc_entity_refs_free(r, n);
     return id;
-}
-
-static int64_t
-count_hits(arc_db_t *db, const char *query)
-{
-    arc_query_t *q = NULL;
-    arc_search_opts_t o;
-    int64_t n = -1;
-
-    memset(&o, 0, sizeof o);
-    assert_int_equal(arc_query_parse(query, &q, NULL), ARC_OK);
-    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
-    arc_query_destroy(q);
-    return n;
-}
-
-static void
-assert_consistent(arc_db_t *db)
-{
-    char *problems = NULL;
-    if (arc_db_check(db, &problems) != ARC_OK)
-        fail_msg("archive check failed: %s", problems ? problems : arc_db_errmsg(db));
 }
 
 /* ---- resolution order, table-driven ---- */
@@ -169,7 +148,7 @@ resolution_should_follow_the_rules_of_each_case(void **state)
                 if ((ent[i] == ent[j]) != (k->group[i] == k->group[j]))
                     fail_msg("%s: articles %zu and %zu %s the same entity", k->what, i, j,
                              ent[i] == ent[j] ? "wrongly share" : "should share");
-        assert_consistent(db);
+        test_assert_consistent(db);
         arc_db_close(db);
     }
 }
@@ -210,9 +189,9 @@ folded_surname_id_should_keep_resolving(void **state)
         assert_int_equal(arc_article_enrich(db, a1, &m, 1, NULL, 0), ARC_OK);
     }
     assert_int_equal(entity_of(db, a1, NULL, 0), full);
-    assert_int_equal(count_hits(db, "person:Putin"), 2);
-    assert_int_equal(count_hits(db, "person:\"Vladimir Putin\""), 2);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "person:Putin"), 2);
+    assert_int_equal(test_count(db, "person:\"Vladimir Putin\""), 2);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -253,9 +232,9 @@ merge_should_accept_same_kind_and_refuse_the_rest(void **state)
     assert_int_equal(entity_of(db, art[1], NULL, 0), ent[0]);
     assert_int_equal(arc_entity_resolve_id(db, ent[1], &live), ARC_OK);
     assert_int_equal(live, ent[0]);
-    assert_int_equal(count_hits(db, "person:\"Steven Witkoff\""), 2);
-    assert_int_equal(count_hits(db, "person:Witkoff"), 2);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "person:\"Steven Witkoff\""), 2);
+    assert_int_equal(test_count(db, "person:Witkoff"), 2);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -300,8 +279,8 @@ merge_chain_should_reach_the_last_target_and_sum_counts(void **state)
     assert_int_equal(r[0].id, e[2]);
     assert_int_equal(r[0].count, 5);
     arc_entity_refs_free(r, n);
-    assert_int_equal(count_hits(db, "person:\"Al Smith\""), 4);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "person:\"Al Smith\""), 4);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -329,10 +308,10 @@ rename_should_keep_the_old_name_as_alias(void **state)
     assert_string_equal(name, "Steven C. Witkoff");
     /* the indexer still finds the old name: it resolves to the same id */
     assert_int_equal(entity_of(db, put_with(db, 3, P, "Steve Witkoff"), NULL, 0), e1);
-    assert_int_equal(count_hits(db, "person:\"Steve Witkoff\""), 2);
-    assert_int_equal(count_hits(db, "person:\"Steven C. Witkoff\""), 2);
+    assert_int_equal(test_count(db, "person:\"Steve Witkoff\""), 2);
+    assert_int_equal(test_count(db, "person:\"Steven C. Witkoff\""), 2);
     assert_true(e2 != e1);
-    assert_consistent(db);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 

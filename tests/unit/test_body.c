@@ -20,6 +20,7 @@
 
 #include "archive-private.h"
 #include "newsarc.h"
+#include "test_archive_util.h"
 #include "test_dir.h"
 
 static arc_db_t *
@@ -37,15 +38,6 @@ static arc_db_t *
 open_new(const char *name)
 {
     return open_dir(test_fresh_dir("test_body", name), ARC_OPEN_CREATE);
-}
-
-static void
-assert_consistent(arc_db_t *db)
-{
-    char *problems = NULL;
-    arc_status_t st = arc_db_check(db, &problems);
-    if (st != ARC_OK)
-        fail_msg("archive check failed: %s", problems ? problems : arc_db_errmsg(db));
 }
 
 /* A long body made of varied sentences around `word` (compresses well,
@@ -95,19 +87,6 @@ article(const char *url, const char *title, const char *body)
     return a;
 }
 
-static int64_t
-count(arc_db_t *db, const char *query)
-{
-    arc_query_t *q = NULL;
-    arc_search_opts_t o;
-    int64_t n = -1;
-    memset(&o, 0, sizeof o);
-    assert_int_equal(arc_query_parse(query, &q, NULL), ARC_OK);
-    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
-    arc_query_destroy(q);
-    return n;
-}
-
 /* ---- round trips ---- */
 
 static void
@@ -150,9 +129,9 @@ bodies_should_read_back_exactly_whatever_their_storage(void **state)
         arc_article_destroy(got);
         free(want);
     }
-    assert_int_equal(count(db, "lantern"), 2);
-    assert_int_equal(count(db, "Zürich"), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "lantern"), 2);
+    assert_int_equal(test_count(db, "Zürich"), 1);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -185,7 +164,7 @@ precompressed_body_should_be_stored_as_given_and_checked(void **state)
     a.body_z_len = zn_other;
     assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_E_BAD_ARG);
     assert_non_null(strstr(arc_db_errmsg(db), "does not match"));
-    assert_int_equal(count(db, "glacier"), 0);
+    assert_int_equal(test_count(db, "glacier"), 0);
 
     a.body_z = z;
     a.body_z_len = zn;
@@ -209,8 +188,8 @@ precompressed_body_should_be_stored_as_given_and_checked(void **state)
     assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
     assert_string_equal(got->body, body);
     arc_article_destroy(got);
-    assert_int_equal(count(db, "glacier"), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "glacier"), 1);
+    test_assert_consistent(db);
     arc_free(z);
     arc_free(z_other);
     free(body);
@@ -312,16 +291,16 @@ update_delete_and_rebuild_should_keep_the_index_on_the_plain_text(void **state)
     a.title = "Another";
     a.body = long_body("orchard", 20);
     assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
-    assert_int_equal(count(db, "lantern"), 1);
+    assert_int_equal(test_count(db, "lantern"), 1);
 
     /* an update: the new words are found, the old ones are not */
     a = article("https://x.example/fts", "Quay works", v2);
     assert_int_equal(arc_article_put(db, &a, NULL, &res), ARC_OK);
     assert_int_equal(res, ARC_PUT_UPDATED);
     assert_string_equal(storage_class(db, id), "blob");
-    assert_int_equal(count(db, "lantern"), 0);
-    assert_int_equal(count(db, "glacier"), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "lantern"), 0);
+    assert_int_equal(test_count(db, "glacier"), 1);
+    test_assert_consistent(db);
     /* the old text is a version, read back plain */
     assert_int_equal(arc_article_versions(db, id, &vs, &nv), ARC_OK);
     assert_int_equal(nv, 1);
@@ -335,16 +314,16 @@ update_delete_and_rebuild_should_keep_the_index_on_the_plain_text(void **state)
     /* a rebuild reads the content through arc_body() */
     assert_int_equal(arc_db_repair(db, &report), ARC_OK);
     arc_free(report);
-    assert_int_equal(count(db, "glacier"), 1);
-    assert_int_equal(count(db, "orchard"), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "glacier"), 1);
+    assert_int_equal(test_count(db, "orchard"), 1);
+    test_assert_consistent(db);
 
     /* a delete takes the plain words out of the index */
     snprintf(sql, sizeof sql, "DELETE FROM article WHERE id = %lld", (long long)id);
     assert_int_equal(sqlite3_exec(db->sql, sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(count(db, "glacier"), 0);
-    assert_int_equal(count(db, "orchard"), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "glacier"), 0);
+    assert_int_equal(test_count(db, "orchard"), 1);
+    test_assert_consistent(db);
     free(v1);
     free(v2);
     arc_db_close(db);
@@ -379,10 +358,10 @@ long_text_bodies_of_older_archives_should_still_work(void **state)
     assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
     assert_string_equal(got->body, body);
     arc_article_destroy(got);
-    assert_int_equal(count(db, "beacon"), 1);
-    assert_int_equal(count(db, "compass"), 1);
-    assert_int_equal(count(db, "quay"), 2);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "beacon"), 1);
+    assert_int_equal(test_count(db, "compass"), 1);
+    assert_int_equal(test_count(db, "quay"), 2);
+    test_assert_consistent(db);
     free(body);
     arc_db_close(db);
 }
@@ -419,11 +398,11 @@ schema_10_archive_should_be_brought_forward(void **state)
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "content='article_text'"));
     sqlite3_finalize(st);
-    assert_int_equal(count(db, "quiet"), 1);
+    assert_int_equal(test_count(db, "quiet"), 1);
     a = article("https://x.example/v11", "Eleven", long_body("anchor", 20));
     assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
-    assert_int_equal(count(db, "anchor"), 1);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "anchor"), 1);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 
@@ -457,12 +436,12 @@ deferred_indexing_should_index_the_latest_plain_text(void **state)
     }
     assert_int_equal(arc_article_index_pending(db), ARC_OK);
     assert_int_equal(arc_db_commit(db), ARC_OK);
-    assert_int_equal(count(db, "walrus"), 0);
-    assert_int_equal(count(db, "pelican"), 1);
-    assert_int_equal(count(db, "w39finch"), 1);
-    assert_int_equal(count(db, "heron"), 9);
-    assert_int_equal(count(db, "quay"), 30);
-    assert_consistent(db);
+    assert_int_equal(test_count(db, "walrus"), 0);
+    assert_int_equal(test_count(db, "pelican"), 1);
+    assert_int_equal(test_count(db, "w39finch"), 1);
+    assert_int_equal(test_count(db, "heron"), 9);
+    assert_int_equal(test_count(db, "quay"), 30);
+    test_assert_consistent(db);
     arc_db_close(db);
 }
 

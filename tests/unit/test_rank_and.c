@@ -18,6 +18,7 @@
 
 #include "archive-private.h"
 #include "newsarc.h"
+#include "test_archive_util.h"
 #include "test_dir.h"
 
 static const char *
@@ -142,20 +143,6 @@ assert_exact_top(arc_db_t *db, const char *text, int64_t since, int64_t until)
     }
 }
 
-static int64_t
-count(arc_db_t *db, const char *text)
-{
-    arc_query_t *q = NULL;
-    arc_search_opts_t o;
-    int64_t n = -1;
-
-    memset(&o, 0, sizeof o);
-    assert_int_equal(arc_query_parse(text, &q, NULL), ARC_OK);
-    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
-    arc_query_destroy(q);
-    return n;
-}
-
 /* What Arc_rank_topk did for the words w[0..n) joined by AND. */
 static arc_rank_info_t
 info_for(arc_db_t *db, const char *const *w, size_t n_w, int64_t *best)
@@ -236,7 +223,7 @@ pass_should_visit_every_match_once(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         arc_rank_info_t info = info_for(db, cases[i].w, cases[i].n, &best);
         assert_int_equal(info.exact, 1);
-        assert_int_equal(info.scored, count(db, cases[i].text));
+        assert_int_equal(info.scored, test_count(db, cases[i].text));
         assert_true(best > 0);
     }
     Arc_rank_set_budget(0);

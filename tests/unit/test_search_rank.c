@@ -15,6 +15,7 @@
 
 #include "archive-private.h"
 #include "newsarc.h"
+#include "test_archive_util.h"
 #include "test_dir.h"
 
 static const char *
@@ -118,20 +119,6 @@ top(arc_db_t *db, const char *text, int exact, int64_t *ids, double *scores, siz
     return n;
 }
 
-static int64_t
-count(arc_db_t *db, const char *text)
-{
-    arc_query_t *q = NULL;
-    arc_search_opts_t o;
-    int64_t n = -1;
-
-    memset(&o, 0, sizeof o);
-    assert_int_equal(arc_query_parse(text, &q, NULL), ARC_OK);
-    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
-    arc_query_destroy(q);
-    return n;
-}
-
 static void
 bounded_ranking_should_match_exact_bm25_through_every_tier(void **state)
 {
@@ -205,9 +192,9 @@ field_terms_should_work_under_or_and_exclusion(void **state)
     (void)state;
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int64_t got = count(db, cases[i].a);
+        int64_t got = test_count(db, cases[i].a);
         if (cases[i].b)
-            assert_int_equal(got, count(db, cases[i].b));
+            assert_int_equal(got, test_count(db, cases[i].b));
         else if (cases[i].want >= 0)
             assert_int_equal(got, cases[i].want);
         else
@@ -215,7 +202,7 @@ field_terms_should_work_under_or_and_exclusion(void **state)
     }
     /* lantern (every 50th: 12, all even) OR Tidewater without Quill (odd
      * multiples of 3: 100) */
-    assert_int_equal(count(db, "lantern OR (org:Tidewater -person:Quill)"), 12 + 100);
+    assert_int_equal(test_count(db, "lantern OR (org:Tidewater -person:Quill)"), 12 + 100);
     arc_db_close(db);
 }
 
@@ -236,8 +223,8 @@ unknown_entity_should_fail_with_suggestions(void **state)
     assert_non_null(strstr(arc_db_errmsg(db), "Quill"));
     assert_non_null(strstr(arc_db_errmsg(db), "column 10"));
     arc_query_destroy(q);
-    assert_int_equal(count(db, "person:oslo"), 0);       /* a place, not a person */
-    assert_int_equal(count(db, "person:\"ADA QUILL\""), 300);
+    assert_int_equal(test_count(db, "person:oslo"), 0);       /* a place, not a person */
+    assert_int_equal(test_count(db, "person:\"ADA QUILL\""), 300);
     assert_int_equal(arc_entity_find(db, -1, "Quill", &ref), ARC_OK);
     assert_string_equal(ref.name, "Ada Quill");
     arc_free(ref.name);
@@ -262,19 +249,19 @@ facets_histogram_and_stories_should_count_the_result_set(void **state)
     assert_int_equal(arc_facets(db, q, NULL, -1, 0, 0, &e, &n), ARC_OK);
     assert_int_equal(n, 3);
     assert_string_equal(e[0].name, "Oslo");
-    assert_int_equal(e[0].count, count(db, "harbour"));
+    assert_int_equal(e[0].count, test_count(db, "harbour"));
     for (size_t i = 1; i < n; i++) {
         assert_true(e[i].count <= e[i - 1].count);
         if (strcmp(e[i].name, "Ada Quill") == 0)
-            assert_int_equal(e[i].count, count(db, "harbour person:Quill"));
+            assert_int_equal(e[i].count, test_count(db, "harbour person:Quill"));
         else
-            assert_int_equal(e[i].count, count(db, "harbour org:Tidewater"));
+            assert_int_equal(e[i].count, test_count(db, "harbour org:Tidewater"));
     }
     arc_entity_refs_free(e, n);
     assert_int_equal(arc_entity_find(db, ARC_ENTITY_PERSON, "Ada Quill", &quill), ARC_OK);
     assert_int_equal(arc_facets(db, q, NULL, ARC_ENTITY_ORG, quill.id, 0, &e, &n), ARC_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(e[0].count, count(db, "harbour person:Quill org:Tidewater"));
+    assert_int_equal(e[0].count, test_count(db, "harbour person:Quill org:Tidewater"));
     arc_entity_refs_free(e, n);
     arc_free(quill.name);
 
@@ -285,7 +272,7 @@ facets_histogram_and_stories_should_count_the_result_set(void **state)
         /* weeks start on Monday: 1970-01-05 was one */
         assert_int_equal(((b[i].start / 86400) - 4) % 7, 0);
     }
-    assert_int_equal(total, count(db, "harbour"));
+    assert_int_equal(total, test_count(db, "harbour"));
     arc_free(b);
     assert_int_equal(arc_histogram(db, q, NULL, ARC_BUCKET_MONTH, &b, &n), ARC_OK);
     assert_int_equal(n, 3);       /* January to March 2025 */
@@ -327,17 +314,17 @@ merged_entities_should_resolve_by_either_name(void **state)
         m.name = "A. Quillsworth";
         m.count = 1;
         assert_int_equal(arc_article_enrich(db, id, &m, 1, NULL, 0), ARC_OK);
-        assert_int_equal(count(db, "person:\"A. Quillsworth\""), 1);
+        assert_int_equal(test_count(db, "person:\"A. Quillsworth\""), 1);
         assert_int_equal(arc_entity_find(db, ARC_ENTITY_PERSON, "A. Quillsworth", &other), ARC_OK);
         assert_int_equal(arc_entity_merge(db, other.id, quill.id, &merged), ARC_OK);
         assert_int_equal(merged, 1);
         arc_free(other.name);
     }
     /* either name now finds all 301 articles; the facet counts them once */
-    assert_int_equal(count(db, "person:\"A. Quillsworth\""), 301);
-    assert_int_equal(count(db, "person:Quill"), 301);
-    assert_int_equal(count(db, "person:\"A. Quillsworth\" OR org:Tidewater"),
-                     count(db, "person:Quill OR org:Tidewater"));
+    assert_int_equal(test_count(db, "person:\"A. Quillsworth\""), 301);
+    assert_int_equal(test_count(db, "person:Quill"), 301);
+    assert_int_equal(test_count(db, "person:\"A. Quillsworth\" OR org:Tidewater"),
+                     test_count(db, "person:Quill OR org:Tidewater"));
     arc_free(quill.name);
     arc_free(tide.name);
     arc_db_close(db);

@@ -1,0 +1,49 @@
+/*
+ * test_archive_util.h - what several unit tests ask of an archive: how many
+ * articles a query matches, and that the archive's own check passes.
+ * Header only (every test_*.c is its own program); include it after
+ * <cmocka.h> and "newsarc.h". The functions are static inline so that a
+ * test using only some of them builds without warnings.
+ */
+#ifndef NEWSARCHIVE_TEST_ARCHIVE_UTIL_H
+#define NEWSARCHIVE_TEST_ARCHIVE_UTIL_H
+
+#include <stdint.h>
+#include <string.h>
+
+/* The number of articles `query` matches within [since, until) (0: no
+ * bound), as `newsquery search --count` gives it. */
+static inline int64_t
+test_count_range(arc_db_t *db, const char *query, int64_t since, int64_t until)
+{
+    arc_query_t *q = NULL;
+    arc_search_opts_t o;
+    int64_t n = -1;
+
+    memset(&o, 0, sizeof o);
+    o.since = since;
+    o.until = until;
+    assert_int_equal(arc_query_parse(query, &q, NULL), ARC_OK);
+    assert_int_equal(arc_search_count(db, q, &o, &n), ARC_OK);
+    arc_query_destroy(q);
+    return n;
+}
+
+static inline int64_t
+test_count(arc_db_t *db, const char *query)
+{
+    return test_count_range(db, query, 0, 0);
+}
+
+/* Fail the test unless arc_db_check() finds the archive consistent. */
+static inline void
+test_assert_consistent(arc_db_t *db)
+{
+    char *problems = NULL;
+
+    if (arc_db_check(db, &problems) != ARC_OK)
+        fail_msg("archive check failed: %s", problems ? problems : arc_db_errmsg(db));
+    arc_free(problems);
+}
+
+#endif
