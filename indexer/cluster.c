@@ -444,6 +444,8 @@ text_vector(idx_cluster_t *c, const idx_cluster_prep_t *p, idx_tv_t *out,
 
 /* ---- stories ---- */
 
+/* A new story at *index; id is its archive id, or 0 while the archive has
+ * not created it yet (idx_cluster_set_story_id() gives it later). */
 static story_state_t *
 story_new(idx_cluster_t *c, int64_t id, double t, uint32_t *index)
 {
@@ -459,10 +461,12 @@ story_new(idx_cluster_t *c, int64_t id, double t, uint32_t *index)
         c->stories = p;
         c->cap_stories = cap;
     }
-    slot = u64map_slot(&c->story_index, (uint64_t)id, &created);
-    if (!slot)
-        return NULL;
-    *slot = (uint32_t)c->n_stories;
+    if (id) {
+        slot = u64map_slot(&c->story_index, (uint64_t)id, &created);
+        if (!slot)
+            return NULL;
+        *slot = (uint32_t)c->n_stories;
+    }
     *index = (uint32_t)c->n_stories;
     s = &c->stories[c->n_stories++];
     memset(s, 0, sizeof *s);
@@ -832,22 +836,17 @@ find_original(idx_cluster_t *c, const uint64_t *sk, size_t n_sk, double t,
     return best;
 }
 
-/* Dense entity ids of an article (malloc'd into *out). */
+/* Dense ids of archive entity ids (malloc'd into *out; NULL when n is 0). */
 static size_t
-article_entities(idx_cluster_t *c, int64_t id, uint32_t **out, arc_status_t *st)
+dense_entities(idx_cluster_t *c, const int64_t *ids, size_t n, uint32_t **out)
 {
-    int64_t *ids = NULL;
-    size_t n = 0, k = 0;
+    size_t k = 0;
 
     *out = NULL;
-    *st = arc_article_entity_ids(c->db, id, &ids, &n);
-    if (*st || !n) {
-        arc_free(ids);
+    if (!n)
         return 0;
-    }
     *out = malloc(n * sizeof **out);
     if (!*out) {
-        arc_free(ids);
         c->failed = 1;
         return 0;
     }
@@ -859,6 +858,23 @@ article_entities(idx_cluster_t *c, int64_t id, uint32_t **out, arc_status_t *st)
         }
         (*out)[k++] = e;
     }
+    return k;
+}
+
+/* Dense entity ids of a stored article (malloc'd into *out). */
+static size_t
+article_entities(idx_cluster_t *c, int64_t id, uint32_t **out, arc_status_t *st)
+{
+    int64_t *ids = NULL;
+    size_t n = 0, k;
+
+    *out = NULL;
+    *st = arc_article_entity_ids(c->db, id, &ids, &n);
+    if (*st || !n) {
+        arc_free(ids);
+        return 0;
+    }
+    k = dense_entities(c, ids, n, out);
     arc_free(ids);
     return k;
 }
@@ -881,18 +897,21 @@ now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Place an article whose story is decided (joining story index si, or a
- * new story when si is UINT32_MAX) into the in-memory state. */
+/* Place an article whose story is decided (joining story index *si_io, or
+ * a new story, whose index goes to *si_io, when it is UINT32_MAX) into
+ * the in-memory state. */
 static arc_status_t
-place(idx_cluster_t *c, uint32_t ai, uint32_t si, int64_t story_id,
+place(idx_cluster_t *c, uint32_t ai, uint32_t *si_io, int64_t story_id,
       const idx_tv_t *vec, const uint32_t *ents, size_t n_ents,
       const idx_tv_t *title_vec, const uint64_t *sk, size_t n_sk, int *title_changed)
 {
     double t = c->arts[ai].t;
+    uint32_t si = *si_io;
 
     if (si == UINT32_MAX) {
         if (!story_new(c, story_id, t, &si))
             return ARC_E_NOMEM;
+        *si_io = si;
     }
     *title_changed = story_add(c, si, vec, ents, n_ents, title_vec, t);
     c->arts[ai].story = si;
@@ -1004,28 +1023,21 @@ maybe_compact(idx_cluster_t *c)
 }
 
 arc_status_t
-idx_cluster_add_prepared(idx_cluster_t *c, int64_t id, const char *title,
-                         const idx_cluster_prep_t *p, int64_t published,
-                         int64_t *story_out)
+idx_cluster_decide(idx_cluster_t *c, int64_t id, const idx_cluster_prep_t *p,
+                   const int64_t *ent_ids, size_t n_ent_ids, int64_t published,
+                   idx_cluster_decision_t *d)
 {
-    size_t n_ents = 0;
-    idx_tv_t *vec = &c->vec, *tvec = &c->tvec;
     uint32_t *ents = NULL, orig, si, ai;
+    size_t n_ents;
     double t, sim, t0 = now_seconds();
-    int64_t story = 0;
-    int title_changed = 0;
-    arc_status_t st;
+    arc_status_t st = ARC_OK;
 
-    if (story_out)
-        *story_out = 0;
+    memset(d, 0, sizeof *d);
+    d->article = id;
+    d->story = UINT32_MAX;
     t = published != ARC_TIME_NONE ? (double)published : c->now;
     if (t > c->now)
         c->now = t;
-
-    /* features: sketch and sentence spans */
-    if ((st = arc_article_features_put(c->db, id, c->seq + 1, p->sketch, p->n_sketch,
-                                       p->spans, p->n_spans)))
-        goto done;
     maybe_compact(c);
     if (!art_new(c, id, t)) {
         st = ARC_E_NOMEM;
@@ -1037,37 +1049,112 @@ idx_cluster_add_prepared(idx_cluster_t *c, int64_t id, const char *title,
     /* a syndicated copy joins its original's story and changes nothing */
     orig = find_original(c, p->sketch, p->n_sketch, t, &sim);
     if (orig != UINT32_MAX) {
-        story_state_t *s = &c->stories[c->arts[orig].story];
-        if ((st = arc_article_set_duplicate(c->db, id, c->arts[orig].id, sim)))
-            goto done;
-        if ((st = arc_story_assign(c->db, id, s->id, &story)))
-            goto done;
-        c->arts[ai].story = c->arts[orig].story;
+        d->story = c->arts[orig].story;
+        d->original = c->arts[orig].id;
+        d->similarity = sim;
+        c->arts[ai].story = d->story;
         goto done;
     }
 
-    text_vector(c, p, vec, tvec);
-    n_ents = article_entities(c, id, &ents, &st);
-    if (st)
-        goto done;
+    text_vector(c, p, &c->vec, &c->tvec);
+    n_ents = dense_entities(c, ent_ids, n_ent_ids, &ents);
     if (c->debug)
-        fprintf(stderr, "article %lld \"%s\"\n", (long long)id, title ? title : "");
-    si = best_story(c, vec, ents, n_ents, t);
-    if ((st = arc_story_assign(c->db, id, si == UINT32_MAX ? 0 : c->stories[si].id, &story)))
+        fprintf(stderr, "article %lld\n", (long long)id);
+    si = best_story(c, &c->vec, ents, n_ents, t);
+    d->created = si == UINT32_MAX;
+    if ((st = place(c, ai, &si, si == UINT32_MAX ? 0 : c->stories[si].id, &c->vec, ents,
+                    n_ents, &c->tvec, p->sketch, p->n_sketch, &d->title_changed)))
         goto done;
-    if ((st = place(c, ai, si, story, vec, ents, n_ents, tvec, p->sketch, p->n_sketch,
-                    &title_changed)))
-        goto done;
-    if (title_changed && title && (st = arc_story_set_title(c->db, story, title)))
-        goto done;
+    d->story = si;
     if (c->failed)
         st = ARC_E_NOMEM;
 done:
-    if (story_out)
-        *story_out = story;
     free(ents);
     c->seconds += now_seconds() - t0;
     return st;
+}
+
+arc_status_t
+idx_cluster_apply(arc_db_t *db, const idx_cluster_decision_t *d, int64_t story,
+                  const char *title, int64_t *story_out)
+{
+    arc_status_t st;
+
+    *story_out = 0;
+    if (d->original) {
+        if ((st = arc_article_set_duplicate(db, d->article, d->original, d->similarity)))
+            return st;
+        return arc_story_assign(db, d->article, story, story_out);
+    }
+    if ((st = arc_story_assign(db, d->article, d->created ? 0 : story, story_out)))
+        return st;
+    if (d->title_changed && title)
+        return arc_story_set_title(db, *story_out, title);
+    return ARC_OK;
+}
+
+int64_t
+idx_cluster_story_id(const idx_cluster_t *c, uint32_t si)
+{
+    return si < c->n_stories ? c->stories[si].id : 0;
+}
+
+arc_status_t
+idx_cluster_set_story_id(idx_cluster_t *c, uint32_t si, int64_t id)
+{
+    uint32_t *slot;
+    int created;
+
+    if (si >= c->n_stories || !id)
+        return ARC_E_BAD_ARG;
+    if (!(slot = u64map_slot(&c->story_index, (uint64_t)id, &created)))
+        return ARC_E_NOMEM;
+    *slot = si;
+    c->stories[si].id = id;
+    return ARC_OK;
+}
+
+size_t
+idx_cluster_story_count(const idx_cluster_t *c)
+{
+    return c->n_stories;
+}
+
+int64_t
+idx_cluster_seq(const idx_cluster_t *c)
+{
+    return c->seq;
+}
+
+arc_status_t
+idx_cluster_add_prepared(idx_cluster_t *c, int64_t id, const char *title,
+                         const idx_cluster_prep_t *p, int64_t published,
+                         int64_t *story_out)
+{
+    idx_cluster_decision_t d;
+    int64_t *ids = NULL, story = 0;
+    size_t n = 0;
+    arc_status_t st;
+
+    if (story_out)
+        *story_out = 0;
+    /* features: sketch and sentence spans */
+    if ((st = arc_article_features_put(c->db, id, c->seq + 1, p->sketch, p->n_sketch,
+                                       p->spans, p->n_spans)))
+        return st;
+    if ((st = arc_article_entity_ids(c->db, id, &ids, &n)))
+        return st;
+    st = idx_cluster_decide(c, id, p, ids, n, published, &d);
+    arc_free(ids);
+    if (st)
+        return st;
+    if ((st = idx_cluster_apply(c->db, &d, idx_cluster_story_id(c, d.story), title, &story)))
+        return st;
+    if (d.created && (st = idx_cluster_set_story_id(c, d.story, story)))
+        return st;
+    if (story_out)
+        *story_out = story;
+    return ARC_OK;
 }
 
 arc_status_t
@@ -1114,7 +1201,7 @@ load_state(idx_cluster_t *c)
     while ((st = arc_article_scan_next(scan, &r)) == ARC_OK && r) {
         double t = r->published != ARC_TIME_NONE ? (double)r->published : c->now;
         const uint32_t *known;
-        uint32_t *ents = NULL, ai;
+        uint32_t *ents = NULL, ai, si;
         size_t n_ents;
         int changed;
 
@@ -1145,8 +1232,9 @@ load_state(idx_cluster_t *c)
             free(ents);
             break;
         }
-        st = place(c, ai, known ? *known : UINT32_MAX, r->story, &vec, ents, n_ents,
-                   &tvec, r->sketch, r->n_sketch, &changed);
+        si = known ? *known : UINT32_MAX;
+        st = place(c, ai, &si, r->story, &vec, ents, n_ents, &tvec, r->sketch, r->n_sketch,
+                   &changed);
         free(ents);
         if (st)
             break;
@@ -1293,6 +1381,12 @@ shared_for(arc_db_t *db)
         shared_path = strdup(path);
     }
     return shared_state;
+}
+
+idx_cluster_t *
+idx_cluster_shared(arc_db_t *db)
+{
+    return shared_for(db);
 }
 
 arc_status_t

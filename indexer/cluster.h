@@ -96,8 +96,57 @@ arc_status_t idx_cluster_add(idx_cluster_t *c, int64_t id, const char *title,
                              const char *body, int64_t published,
                              int64_t *story_out);
 
-/* Seconds spent inside idx_cluster_add so far (for benchmarks). */
+/* Seconds spent deciding (idx_cluster_decide) so far (for benchmarks). */
 double idx_cluster_seconds(const idx_cluster_t *c);
+
+/*
+ * idx_cluster_add() in two halves, so that the decision can be made on a
+ * thread of its own while the connection's thread goes on writing
+ * (cluster_async.h):
+ *  - idx_cluster_decide() works in memory only, never on the archive: it
+ *    finds the article's original or its story and updates the state as if
+ *    the decision were already stored;
+ *  - idx_cluster_apply() stores one decision.
+ * Decisions must be applied in the order they were made. A story the
+ * decision creates has no archive id until its decision is applied:
+ * idx_cluster_set_story_id() then gives it (on the deciding thread, or
+ * once that thread has stopped).
+ */
+typedef struct idx_cluster_decision {
+    int64_t article;       /* the article decided */
+    uint32_t story;        /* story index (idx_cluster_story_id), UINT32_MAX: none */
+    int created;           /* the article starts story index @c story */
+    int title_changed;     /* its title is now the story's headline */
+    int64_t original;      /* a copy: the article it copies (else 0) */
+    double similarity;     /* a copy: the resemblance of the two */
+} idx_cluster_decision_t;
+
+/*
+ * Decide article @p id (features in @p p, archive entity ids in @p ents)
+ * and update the in-memory state. Touches no archive. Returns ARC_OK or
+ * ARC_E_NOMEM (the state may then be incomplete: stop the run).
+ */
+arc_status_t idx_cluster_decide(idx_cluster_t *c, int64_t id, const idx_cluster_prep_t *p,
+                                const int64_t *ents, size_t n_ents, int64_t published,
+                                idx_cluster_decision_t *d);
+
+/*
+ * Store decision @p d: link a copy to its original, assign the story
+ * (@p story: the archive id of story index d->story, unused when the
+ * decision creates it), set the headline to @p title when it changed.
+ *   story_out OUT the story's archive id (a created story's new id)
+ */
+arc_status_t idx_cluster_apply(arc_db_t *db, const idx_cluster_decision_t *d, int64_t story,
+                               const char *title, int64_t *story_out);
+
+/* The archive id of story index @p si (0: not created yet or no such). */
+int64_t idx_cluster_story_id(const idx_cluster_t *c, uint32_t si);
+/* Record the archive id of a story a decision created. ARC_E_BAD_ARG for
+ * no such index or id 0, ARC_E_NOMEM. */
+arc_status_t idx_cluster_set_story_id(idx_cluster_t *c, uint32_t si, int64_t id);
+/* Stories in the state, and articles decided so far (their order number). */
+size_t idx_cluster_story_count(const idx_cluster_t *c);
+int64_t idx_cluster_seq(const idx_cluster_t *c);
 
 /*
  * The import pipeline's entry point: cluster article @p id with a state
@@ -110,6 +159,10 @@ arc_status_t idx_cluster_article(arc_db_t *db, int64_t id, const char *title,
 /* As idx_cluster_article, with the text work done by idx_cluster_prepare. */
 arc_status_t idx_cluster_article_prepared(arc_db_t *db, int64_t id, const char *title,
                                           const idx_cluster_prep_t *p, int64_t published);
+
+/* The process-wide state of idx_cluster_article for @p db (NULL without
+ * memory or when replaying the stored clustering failed). */
+idx_cluster_t *idx_cluster_shared(arc_db_t *db);
 
 /* Free the process-wide state of idx_cluster_article (also done at exit). */
 void idx_cluster_release(void);

@@ -1,13 +1,15 @@
 /*
  * import.c - the ingestion pipeline: inputs -> parsers -> archive.
  *
- * idx_import_path() runs on two threads: a reader (walks the inputs,
+ * idx_import_path() runs on three threads: a reader (walks the inputs,
  * parses them and finds each article's entities and dated events: text
- * work only, no archive) and the writer (the calling thread: stores,
- * enrichment rows, clustering, commits). They meet in a bounded queue of
- * jobs that also carries every message and count of the reader, so the
- * output and the archive are the same, in the same order, as with one
- * thread.
+ * work only, no archive), the writer (the calling thread: stores,
+ * enrichment rows, story rows, commits) and a clustering thread that
+ * decides each new article's story in memory (cluster_async.c; the writer
+ * stores the decisions before each commit). Reader and writer meet in a
+ * bounded queue of jobs that also carries every message and count of the
+ * reader, so the output and the archive are the same, in the same order,
+ * as with one thread.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "cluster.h"
+#include "cluster_async.h"
 #include "enrich.h"
 #include "feed.h"
 #include "import.h"
@@ -268,11 +271,42 @@ log_commit(idx_import_t *im)
     fflush(im->err);
 }
 
+/* Cluster new article id: on the clustering thread when there is one
+ * (taking prep over), else in line. */
+static arc_status_t
+cluster_item(idx_import_t *im, int64_t id, const idx_item_t *it, const char *text,
+             idx_cluster_prep_t *prep)
+{
+    idx_cluster_prep_t own;
+    arc_status_t st;
+
+    if (!im->cluster_async)
+        return prep && prep->ready
+                   ? idx_cluster_article_prepared(im->db, id, it->title, prep, it->published)
+                   : idx_cluster_article(im->db, id, it->title, text, it->published);
+    if (prep && prep->ready)
+        return idx_cluster_async_add(im->cluster_async, id, it->title, prep, it->published);
+    /* the reader ran out of memory for it: the text work is done here */
+    if (idx_cluster_prepare(it->title, text, &own) < 0)
+        return ARC_E_NOMEM;
+    st = idx_cluster_async_add(im->cluster_async, id, it->title, &own, it->published);
+    idx_cluster_prep_clear(&own);
+    return st;
+}
+
+/* Before a commit: every clustering decision of the batch is stored. */
+static arc_status_t
+cluster_drain(idx_import_t *im)
+{
+    return im->cluster_async ? idx_cluster_async_drain(im->cluster_async) : ARC_OK;
+}
+
 /* Store one item; pre holds its enrichment and prep its clustering text
- * work when the reader did them already (else NULL: done here). */
+ * work when the reader did them already (else NULL: done here; prep may
+ * be taken over). */
 static int
 store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
-           const idx_cluster_prep_t *prep, const void *body_z, size_t body_z_len)
+           idx_cluster_prep_t *prep, const void *body_z, size_t body_z_len)
 {
     arc_article_t a;
     arc_put_result_t res;
@@ -339,15 +373,14 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
                 return storage_failed(im, st);
         }
         if (im->cluster && res == ARC_PUT_NEW) {
-            st = prep && prep->ready
-                     ? idx_cluster_article_prepared(im->db, id, it->title, prep, it->published)
-                     : idx_cluster_article(im->db, id, it->title, text, it->published);
-            if (st)
+            if ((st = cluster_item(im, id, it, text, prep)))
                 return storage_failed(im, st);
         }
     }
     if (++im->in_batch >= im->batch) {
-        st = arc_article_index_pending(im->db);
+        st = cluster_drain(im);
+        if (!st)
+            st = arc_article_index_pending(im->db);
         if (!st)
             st = arc_db_commit(im->db);
         im->in_batch = 0;
@@ -372,7 +405,9 @@ idx_import_finish(idx_import_t *im)
 
     if (im->in_batch) {
         im->in_batch = 0;
-        st = arc_article_index_pending(im->db);
+        st = cluster_drain(im);
+        if (!st)
+            st = arc_article_index_pending(im->db);
         if (!st)
             st = arc_db_commit(im->db);
         if (st)
@@ -806,6 +841,36 @@ write_jobs(idx_import_t *im, pipe_q_t *q)
     return r;
 }
 
+/* While the reader runs, new articles are clustered on a thread of their
+ * own; without one (no memory, no thread) they are clustered in line. */
+static void
+start_clustering(idx_import_t *im)
+{
+    idx_cluster_t *c;
+
+    if (!im->cluster || !(c = idx_cluster_shared(im->db)))
+        return;
+    im->cluster_async = idx_cluster_async_start(c, im->db);
+}
+
+/* Store the last decisions (the batch stays open for idx_import_finish),
+ * stop the thread. After a failure the clustering state is dropped: the
+ * next run replays what the archive kept. */
+static void
+stop_clustering(idx_import_t *im)
+{
+    arc_status_t st;
+
+    if (!im->cluster_async)
+        return;
+    st = idx_cluster_async_stop(im->cluster_async, !im->fatal);
+    im->cluster_async = NULL;
+    if (st && !im->fatal)
+        storage_failed(im, st);
+    if (im->fatal)
+        idx_cluster_release();
+}
+
 int
 idx_import_path(idx_import_t *im, const char *path)
 {
@@ -828,9 +893,11 @@ idx_import_path(idx_import_t *im, const char *path)
         im->pipe = NULL;
         r = read_path(im, path);
     } else {
+        start_clustering(im);
         r = write_jobs(im, &q);
         pthread_join(reader, NULL);
         im->pipe = NULL;
+        stop_clustering(im);
         if (im->fatal)
             r = -1;
     }

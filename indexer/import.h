@@ -34,6 +34,8 @@ typedef struct idx_import {
     int log_commits;       /* after each commit, print the running counts
                               ("committed: N new, ...") on err: what a run
                               killed later has certainly stored */
+    void *cluster_async;   /* private: the clustering thread while
+                              idx_import_path runs */
     void *pipe;            /* private: the reader/writer queue while
                               idx_import_path() runs on two threads */
 } idx_import_t;
