@@ -366,22 +366,33 @@ prep_terms(const char *title, const char *body, idx_cluster_prep_t *p)
 int
 idx_cluster_prepare(const char *title, const char *body, idx_cluster_prep_t *p)
 {
+    return idx_cluster_prepare_sentences(title, body, NULL, 0, p);
+}
+
+int
+idx_cluster_prepare_sentences(const char *title, const char *body, const idx_span_t *sent,
+                              size_t n_sent, idx_cluster_prep_t *p)
+{
     size_t blen = body ? strlen(body) : 0;
-    idx_span_t *spans = NULL;
+    idx_span_t *own = NULL;
 
     memset(p, 0, sizeof *p);
     p->n_sketch = body ? idx_shingle_sketch(body, blen, p->sketch) : 0;
-    p->n_spans = body ? idx_sentences(body, blen, &spans) : 0;
+    if (!sent) {
+        n_sent = body ? idx_sentences(body, blen, &own) : 0;
+        sent = own;
+    }
+    p->n_spans = body ? n_sent : 0;
     if (p->n_spans && !(p->spans = malloc(p->n_spans * 2 * sizeof *p->spans))) {
-        free(spans);
+        free(own);
         p->n_spans = 0;
         return -1;
     }
     for (size_t i = 0; i < p->n_spans; i++) {
-        p->spans[2 * i] = spans[i].start;
-        p->spans[2 * i + 1] = spans[i].end;
+        p->spans[2 * i] = sent[i].start;
+        p->spans[2 * i + 1] = sent[i].end;
     }
-    free(spans);
+    free(own);
     if (prep_terms(title, body, p) < 0) {
         idx_cluster_prep_clear(p);
         return -1;

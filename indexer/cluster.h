@@ -24,6 +24,7 @@
 
 #include "newsarc.h"
 #include "shingle.h"
+#include "text.h"
 
 /* Tunable parameters (idx_cluster_params_default gives the tuned ones). */
 typedef struct idx_cluster_params {
@@ -75,6 +76,12 @@ typedef struct idx_cluster_prep {
  * Free with idx_cluster_prep_clear().
  */
 int idx_cluster_prepare(const char *title, const char *body, idx_cluster_prep_t *p);
+/* As idx_cluster_prepare, with the body's sentences already found
+ * (idx_sentences of the same body, as idx_enrich_compute keeps them);
+ * @p sent NULL: found here. */
+int idx_cluster_prepare_sentences(const char *title, const char *body,
+                                  const idx_span_t *sent, size_t n_sent,
+                                  idx_cluster_prep_t *p);
 /* Free what *p holds and zero it (NULL is allowed). */
 void idx_cluster_prep_clear(idx_cluster_prep_t *p);
 

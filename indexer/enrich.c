@@ -62,7 +62,8 @@ idx_enrich_compute(const char *title, const char *body, int64_t published,
     if (blen)
         out->n_events = idx_events_from_sentences(body, blen, published, sent, ns, 0,
                                                   &out->events);
-    free(sent);
+    out->sent = sent;
+    out->n_sent = ns;
 }
 
 arc_status_t
@@ -94,6 +95,7 @@ idx_enrich_clear(idx_enrichment_t *e)
     free(e->occ);
     idx_entity_hits_free(e->hits, e->n_hits);
     idx_events_free(e->events, e->n_events);
+    free(e->sent);
     memset(e, 0, sizeof *e);
 }
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include "newsarc.h"
 #include "entities.h"
+#include "text.h"
 
 /* What the text work found for one article. All arrays are owned by the
  * struct (idx_enrich_clear); mentions point into hits. */
@@ -26,6 +27,9 @@ typedef struct idx_enrichment {
     size_t n_events;
     const char *body;           /* the body given to idx_enrich_compute (not
                                    owned: keep it alive until stored) */
+    idx_span_t *sent;           /* the body's sentences (idx_sentences), kept
+                                   for the clustering's text work */
+    size_t n_sent;
 } idx_enrichment_t;
 
 /* Find the entities and dated events of an article (title and body may be

@@ -460,8 +460,10 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
     }
     if (im->cluster) {
         text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
-        /* without memory: prep stays empty and the writer does it */
-        idx_cluster_prepare(j->item.title, text, &j->prep);
+        /* without memory: prep stays empty and the writer does it; the
+         * sentences are those the enrichment found, when it ran */
+        idx_cluster_prepare_sentences(j->item.title, text, j->enr.sent, j->enr.n_sent,
+                                      &j->prep);
     }
     /* the body as the archive stores it (compressed), here rather than on
      * the writer thread; without memory the writer compresses it */

@@ -17,6 +17,7 @@
 
 #include "cluster.h"
 #include "decisions.h"
+#include "enrich.h"
 #include "shingle.h"
 #include "termvec.h"
 
@@ -112,6 +113,48 @@ sketch_should_find_copies_and_tell_other_texts_apart(void **state)
     assert_true(idx_shingle_resemblance(a, na, a, na) == 1.0);
     /* fewer words than a shingle: no sketch */
     assert_int_equal(idx_shingle_sketch("two words", 9, c), 0);
+}
+
+/* ---- text work shared with the enrichment ---- */
+
+static void
+prepare_should_use_given_sentences_and_match_its_own(void **state)
+{
+    idx_cluster_prep_t own, given, one;
+    idx_enrichment_t e;
+    idx_span_t single = { 0, 40 };
+
+    (void)state;
+    /* the enrichment keeps the sentences it found: those idx_sentences finds */
+    idx_enrich_compute("Rotterdam dockers vote", wire, ARC_TIME_NONE, &e);
+    {
+        idx_span_t *sent = NULL;
+        size_t ns = idx_sentences(wire, strlen(wire), &sent);
+        assert_true(ns >= 3);
+        assert_int_equal(e.n_sent, ns);
+        assert_memory_equal(e.sent, sent, ns * sizeof *sent);
+        free(sent);
+    }
+    assert_int_equal(idx_cluster_prepare("Rotterdam dockers vote", wire, &own), 0);
+    assert_int_equal(idx_cluster_prepare_sentences("Rotterdam dockers vote", wire, e.sent,
+                                                   e.n_sent, &given),
+                     0);
+    assert_true(given.ready);
+    assert_int_equal(given.n_spans, own.n_spans);
+    assert_memory_equal(given.spans, own.spans, 2 * own.n_spans * sizeof *own.spans);
+    assert_int_equal(given.n_sketch, own.n_sketch);
+    assert_memory_equal(given.sketch, own.sketch, own.n_sketch * sizeof *own.sketch);
+    assert_int_equal(given.n_terms, own.n_terms);
+    assert_memory_equal(given.terms, own.terms, own.n_terms * sizeof *own.terms);
+    /* the spans are the ones given, not found again */
+    assert_int_equal(idx_cluster_prepare_sentences("t", wire, &single, 1, &one), 0);
+    assert_int_equal(one.n_spans, 1);
+    assert_int_equal(one.spans[0], 0);
+    assert_int_equal(one.spans[1], 40);
+    idx_cluster_prep_clear(&own);
+    idx_cluster_prep_clear(&given);
+    idx_cluster_prep_clear(&one);
+    idx_enrich_clear(&e);
 }
 
 /* ---- clustering over an archive ---- */
@@ -363,6 +406,7 @@ main(void)
         cmocka_unit_test(terms_should_stem_and_drop_function_words),
         cmocka_unit_test(cosine_should_be_one_for_same_direction_and_zero_for_disjoint),
         cmocka_unit_test(sketch_should_find_copies_and_tell_other_texts_apart),
+        cmocka_unit_test(prepare_should_use_given_sentences_and_match_its_own),
         cmocka_unit_test(cluster_should_group_same_development_and_separate_others),
         cmocka_unit_test(cluster_should_give_same_stories_for_same_order),
         cmocka_unit_test(copy_should_join_original_and_count_once),
