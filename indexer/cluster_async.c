@@ -166,27 +166,30 @@ apply_slot(idx_cluster_async_t *a, slot_t *s)
     return ARC_OK;
 }
 
-/* Store the decisions that are ready (after a failure: drop them); with
- * wait, first wait for one when none is. */
+/*
+ * Store the oldest queued decision (after a failure: drop it), waiting for
+ * it when the thread has not made it yet. Decisions are stored only here,
+ * one at a time, at points that depend on the article sequence alone (a
+ * full ring, a drain), never on how far the thread has got: so the
+ * archive's rows, the change log's order included, are the same from run
+ * to run.
+ */
 static void
-apply_ready(idx_cluster_async_t *a, int wait)
+apply_next(idx_cluster_async_t *a)
 {
-    uint64_t ready;
+    slot_t *s;
 
     pthread_mutex_lock(&a->mu);
-    if (wait && a->idle)
+    if (a->idle)
         pthread_cond_signal(&a->work);
-    while (wait && a->decided == a->applied && a->applied < a->sent)
+    while (a->decided == a->applied)
         pthread_cond_wait(&a->done, &a->mu);
-    ready = a->decided;
     pthread_mutex_unlock(&a->mu);
-    while (a->applied < ready) {
-        slot_t *s = &a->slot[a->applied % SLOTS];
-        if (!a->failed)
-            a->failed = apply_slot(a, s);
-        slot_clear(s);
-        a->applied++; /* the writer's own counter: the other thread never reads it */
-    }
+    s = &a->slot[a->applied % SLOTS];
+    if (!a->failed)
+        a->failed = apply_slot(a, s);
+    slot_clear(s);
+    a->applied++; /* the writer's own counter: the other thread never reads it */
 }
 
 arc_status_t
@@ -207,9 +210,8 @@ idx_cluster_async_add(idx_cluster_async_t *a, int64_t id, const char *title,
     if ((st = arc_article_entity_ids(a->db, id, &ents, &n_ents)))
         return a->failed = st;
     a->seq++;
-    apply_ready(a, 0);
-    while (a->sent - a->applied >= SLOTS)
-        apply_ready(a, 1);
+    if (a->sent - a->applied >= SLOTS)
+        apply_next(a);
     s = &a->slot[a->sent % SLOTS];
     s->id = id;
     s->published = published;
@@ -234,7 +236,7 @@ arc_status_t
 idx_cluster_async_drain(idx_cluster_async_t *a)
 {
     while (a->applied < a->sent)
-        apply_ready(a, 1);
+        apply_next(a);
     return a->failed;
 }
 

@@ -27,8 +27,10 @@ idx_cluster_async_t *idx_cluster_async_start(idx_cluster_t *c, arc_db_t *db);
 
 /*
  * Hand over new article @p id: store its features now, read its entities,
- * queue its decision. Takes @p p over (it is left empty). Stores whatever
- * earlier decisions are ready, and waits when too many are pending.
+ * queue its decision. Takes @p p over (it is left empty). When the queue is
+ * full, first stores its oldest decision (waiting for it if need be): the
+ * points where decisions are stored depend on the article sequence only,
+ * so the archive is the same from run to run.
  * Returns ARC_OK, or the status of the first failed store or decision (the
  * run should stop; later calls return it again).
  */
