@@ -11,13 +11,27 @@
 arc_status_t
 Arc_change_log_article(arc_db_t *db, int64_t article)
 {
-    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_CL_ARTICLE,
-        "INSERT INTO change_log(kind, id) SELECT 0, ?1 WHERE NOT EXISTS"
-        " (SELECT 1 FROM change_log WHERE seq = (SELECT max(seq) FROM change_log)"
-        " AND kind = 0 AND id = ?1)");
-    int rc;
+    /* Two statements: an INSERT ... SELECT counts as writing many rows,
+     * and SQLite copies every page such a statement touches to a
+     * statement journal first. */
+    sqlite3_stmt *last = Arc_db_cached(db, ARC_ST_CL_LAST,
+        "SELECT kind = 0 AND id = ?1 FROM change_log ORDER BY seq DESC LIMIT 1");
+    sqlite3_stmt *st;
+    int rc, fresh = 0;
 
-    if (!st)
+    if (!last)
+        return ARC_E_DB;
+    sqlite3_bind_int64(last, 1, article);
+    rc = sqlite3_step(last);
+    if (rc == SQLITE_ROW)
+        fresh = sqlite3_column_int(last, 0);
+    sqlite3_reset(last);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "reading the change log");
+    if (fresh)
+        return ARC_OK;
+    if (!(st = Arc_db_cached(db, ARC_ST_CL_ARTICLE,
+                             "INSERT INTO change_log(kind, id) VALUES (0, ?1)")))
         return ARC_E_DB;
     sqlite3_bind_int64(st, 1, article);
     rc = sqlite3_step(st);

@@ -190,8 +190,9 @@ arc_article_features_put(arc_db_t *db, int64_t article, int64_t seq,
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     }
     st = Arc_db_cached(db, ARC_ST_FEATURES_PUT,
-        "INSERT OR REPLACE INTO article_features(article_id, sketch, sentences, seq)"
-        " VALUES (?1, ?2, ?3, ?4)");
+        "INSERT INTO article_features(article_id, sketch, sentences, seq)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(article_id) DO UPDATE"
+        " SET sketch = excluded.sketch, sentences = excluded.sentences, seq = excluded.seq");
     if (!st) {
         free(blob);
         free(text);

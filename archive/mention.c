@@ -290,7 +290,8 @@ Arc_mentions_put(arc_db_t *db, int64_t article, const int64_t *entity_of_mention
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     }
     st = Arc_db_cached(db, ARC_ST_OCC_PUT,
-        "INSERT OR REPLACE INTO article_mentions(article_id, data) VALUES (?1, ?2)");
+        "INSERT INTO article_mentions(article_id, data) VALUES (?1, ?2)"
+        " ON CONFLICT(article_id) DO UPDATE SET data = excluded.data");
     if (!st) {
         free(ob.b);
         return ARC_E_DB;
