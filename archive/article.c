@@ -508,6 +508,47 @@ next_id(arc_db_t *db, int64_t t, int64_t *id)
     return ARC_OK;
 }
 
+/*
+ * What the insert triggers wrote before schema v14 (see schema.c): the
+ * change-log row of new article id and, when the phrase lists already
+ * cover its id (a late import), its phrase_pair_stale row. Each is a
+ * one-row INSERT ... VALUES, so no statement journal.
+ */
+static arc_status_t
+logged_new(arc_db_t *db, int64_t id)
+{
+    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_CL_NEW_ARTICLE,
+                                     "INSERT INTO change_log(kind, id) VALUES (0, ?1)");
+    int rc, covered = 0;
+
+    if (!st)
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "logging a change");
+    if (!(st = Arc_db_cached(db, ARC_ST_PP_COVERS,
+                             "SELECT ?1 <= upto FROM phrase_pair_meta WHERE id = 1")))
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        covered = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "reading the phrase lists' extent");
+    if (!covered)
+        return ARC_OK;
+    if (!(st = Arc_db_cached(db, ARC_ST_PP_STALE,
+                             "INSERT OR IGNORE INTO phrase_pair_stale(id) VALUES (?1)")))
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ARC_OK : Arc_db_sqlerr(db, "marking an article for the phrase lists");
+}
+
 arc_status_t
 arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
                 arc_put_result_t *res)
@@ -605,6 +646,8 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
         s = Arc_db_sqlerr(db, "storing an article");
         goto done;
     }
+    if ((s = logged_new(db, id)))
+        goto done;
     if ((s = fts_new(db, id, a, &body)))
         goto done;
     /* its URL is article.url: article_url only keeps other ones */

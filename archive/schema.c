@@ -516,12 +516,27 @@ static const char *const schema_v13[] = {
     NULL
 };
 
+/*
+ * v14: no trigger on inserting an article. A statement that fires a
+ * trigger counts in SQLite as writing many rows, and such a statement
+ * first copies every page it touches to a statement journal (a temp file
+ * once over 64 KiB: a pwrite per page). arc_article_put() now writes what
+ * the two triggers wrote: the change-log row of the new article (as
+ * article_cl_ai did, always) and, for an id the phrase lists already
+ * cover (a late import), its phrase_pair_stale row (as phrase_pair_ai).
+ */
+static const char *const schema_v14[] = {
+    "DROP TRIGGER IF EXISTS article_cl_ai",
+    "DROP TRIGGER IF EXISTS phrase_pair_ai",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
                                                  schema_v7, schema_v8, Arc_phrase_pairs_schema,
                                                  schema_v10, schema_v11, schema_v12,
-                                                 schema_v13 };
+                                                 schema_v13, schema_v14 };
 
 int
 arc_schema_version(void)

@@ -1,7 +1,8 @@
 /*
- * test_changelog.c - what schema v13 writes without triggers: the change
- * log row of an article whose mentions or events were written again, or
- * whose mentions moved in an entity merge (shards re-send it); and URLs:
+ * test_changelog.c - what schemas v13 and v14 write without triggers: the
+ * change log row of a new article, and of one whose mentions or events
+ * were written again, or whose mentions moved in an entity merge (shards
+ * re-send it); the mark of a late article for the phrase lists; and URLs:
  * an article's own URL only in article.url, its other URLs in article_url,
  * each still finding the article.
  */
@@ -140,6 +141,61 @@ enrichment_written_again_should_log_the_article_once_more(void **state)
     arc_db_close(db);
 }
 
+/* A stored article published at the given day (YYYY-MM-DD). */
+static int64_t
+put_dated(arc_db_t *db, const char *url, const char *day)
+{
+    arc_article_t a;
+    int64_t id = 0, s, end;
+
+    memset(&a, 0, sizeof a);
+    assert_int_equal(arc_time_parse_user(day, &s, &end), ARC_OK);
+    a.url = url;
+    a.title = "Harbour cranes idle as the dock strike enters its second week";
+    a.body = "The cranes of the harbour stood idle on Monday as the dock strike entered "
+             "its second week, and the harbour master said ships were waiting offshore.";
+    a.source = "Test Wire";
+    a.published = s + 3600;
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    return id;
+}
+
+static void
+new_article_should_be_logged_even_without_entities(void **state)
+{
+    arc_db_t *db = open_new("new");
+    arc_put_result_t res;
+    int64_t a;
+
+    (void)state;
+    /* no enrichment: only the insert itself can log it */
+    a = put(db, "https://news.example/plain", NULL, "Plain", "Nothing to find here.", &res);
+    assert_int_equal(res, ARC_PUT_NEW);
+    assert_int_equal(rows_after(a, 0), 1);
+    arc_db_close(db);
+}
+
+static void
+late_import_should_be_marked_for_the_phrase_lists(void **state)
+{
+    arc_db_t *db = open_new("late");
+    arc_optimize_report_t rep;
+    int64_t older, newer;
+    const char *stale = "SELECT count(*) FROM phrase_pair_stale WHERE id = ?1";
+
+    (void)state;
+    put_dated(db, "https://news.example/d1", "2025-03-10");
+    put_dated(db, "https://news.example/d2", "2025-03-11");
+    assert_int_equal(arc_rank_optimize(db, 1, &rep), ARC_OK);
+    /* the lists cover up to the newest id: an older article arriving now
+     * must be confirmed one by one, a newer one is searched above them */
+    older = put_dated(db, "https://news.example/late", "2025-03-09");
+    newer = put_dated(db, "https://news.example/next", "2025-03-12");
+    assert_int_equal(scalar(stale, older), 1);
+    assert_int_equal(scalar(stale, newer), 0);
+    arc_db_close(db);
+}
+
 static void
 entity_merge_should_log_every_article_that_mentions_the_merged_entity(void **state)
 {
@@ -204,6 +260,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(enrichment_written_again_should_log_the_article_once_more),
+        cmocka_unit_test(new_article_should_be_logged_even_without_entities),
+        cmocka_unit_test(late_import_should_be_marked_for_the_phrase_lists),
         cmocka_unit_test(entity_merge_should_log_every_article_that_mentions_the_merged_entity),
         cmocka_unit_test(urls_should_keep_only_other_forms_and_find_the_article_by_each),
     };
