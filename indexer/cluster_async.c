@@ -62,6 +62,7 @@ static void *
 cluster_main(void *arg)
 {
     idx_cluster_async_t *a = arg;
+    arc_status_t st;
     slot_t *s;
 
     pthread_mutex_lock(&a->mu);
@@ -75,8 +76,10 @@ cluster_main(void *arg)
             break;
         s = &a->slot[a->decided % SLOTS];
         pthread_mutex_unlock(&a->mu);
-        s->st = idx_cluster_decide(a->c, s->id, &s->prep, s->ents, s->n_ents, s->published,
-                                   &s->d);
+        st = idx_cluster_decide(a->c, s->id, &s->prep, s->ents, s->n_ents, s->published,
+                                &s->d);
+        if (!s->st) /* a failure the writer marked stays */
+            s->st = st;
         /* the text work is not needed any more: free it on this thread */
         idx_cluster_prep_clear(&s->prep);
         arc_free(s->ents);
