@@ -27,7 +27,7 @@ enum {
     /* every occurrence, event entities (mention.c, entity.c, issue 3 v6) */
     ARC_ST_OCC_PUT, ARC_ST_OCC_DEL, ARC_ST_BODY_OF, ARC_ST_DATA_VERSION,
     /* the change log written by code, not triggers (changelog.c, W v13) */
-    ARC_ST_CL_ARTICLE, ARC_ST_CL_LAST, ARC_ST_CL_NEW_ARTICLE, ARC_ST_PP_COVERS, ARC_ST_PP_STALE,
+    ARC_ST_CL_ARTICLE, ARC_ST_CL_LAST, ARC_ST_PP_COVERS, ARC_ST_PP_STALE,
     /* an article by its own URL (article.c, W v13) */
     ARC_ST_URL_OWN,
     ARC_ST_COUNT

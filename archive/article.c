@@ -510,24 +510,21 @@ next_id(arc_db_t *db, int64_t t, int64_t *id)
 
 /*
  * What the insert triggers wrote before schema v14 (see schema.c): the
- * change-log row of new article id and, when the phrase lists already
- * cover its id (a late import), its phrase_pair_stale row. Each is a
- * one-row INSERT ... VALUES, so no statement journal.
+ * change-log row of new article id (unless the newest row names that id
+ * already: the delete of an earlier article with the same id, which
+ * makes shards look at it again all the same) and, when the phrase lists
+ * already cover its id (a late import), its phrase_pair_stale row. Each
+ * is a one-row INSERT ... VALUES, so no statement journal.
  */
 static arc_status_t
 logged_new(arc_db_t *db, int64_t id)
 {
-    sqlite3_stmt *st = Arc_db_cached(db, ARC_ST_CL_NEW_ARTICLE,
-                                     "INSERT INTO change_log(kind, id) VALUES (0, ?1)");
+    sqlite3_stmt *st;
     int rc, covered = 0;
+    arc_status_t s;
 
-    if (!st)
-        return ARC_E_DB;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return Arc_db_sqlerr(db, "logging a change");
+    if ((s = Arc_change_log_article(db, id)))
+        return s;
     if (!(st = Arc_db_cached(db, ARC_ST_PP_COVERS,
                              "SELECT ?1 <= upto FROM phrase_pair_meta WHERE id = 1")))
         return ARC_E_DB;
