@@ -270,9 +270,6 @@ int Arc_rank_rows(arc_db_t *db, double *n);
 
 /* ==== Interface to code in rank_phrase.c (pair lists for phrases, issue 5) ==== */
 
-/* The statements (NULL-terminated, each safe to run again) that create the
- * pair-list tables and their triggers: schema version 9 (schema.c). */
-extern const char *const Arc_phrase_pairs_schema[];
 /* Rebuild the pair lists (docs/ranking.md "Phrases of frequent words")
  * from the index: pairs of adjacent tokens both among the most frequent
  * words of term_top (built first). The caller holds a write transaction.

@@ -452,14 +452,6 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
 
     *pairs = *bytes = 0;
     memset(&b, 0, sizeof b);
-    for (size_t i = 0; Arc_phrase_pairs_schema[i]; i++)
-        if (sqlite3_exec(db->sql, Arc_phrase_pairs_schema[i], NULL, NULL, NULL) != SQLITE_OK)
-            return Arc_db_sqlerr(db, "creating the pair lists");
-    /* that list is migration v9's, trigger included: since v14
-     * arc_article_put() marks a late article itself (schema.c) */
-    if (sqlite3_exec(db->sql, "DROP TRIGGER IF EXISTS phrase_pair_ai", NULL, NULL, NULL) !=
-        SQLITE_OK)
-        return Arc_db_sqlerr(db, "creating the pair lists");
     if (sqlite3_exec(db->sql, "DELETE FROM phrase_pair; DELETE FROM phrase_pair_meta;"
                               " DELETE FROM phrase_pair_stale", NULL, NULL, NULL) != SQLITE_OK)
         return Arc_db_sqlerr(db, "clearing the pair lists");

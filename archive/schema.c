@@ -371,8 +371,8 @@ static const char *const schema_v8[] = {
 /*
  * Version 9 (issue 5, P; docs/ranking.md "Phrases of frequent words"):
  * lists of word pairs for phrase searches, filled by `newsindex optimize`
- * (archive/rank_phrase.c, which runs the same statements when an archive
- * lacks them).
+ * (archive/rank_phrase.c; an archive opened for writing has been brought
+ * to the current version, so the tables are always there).
  *  - phrase_pair: for a pair "a b" of indexed tokens, both among the most
  *    frequent words, the ids of the articles holding b right after a in
  *    one column, ascending, as delta varints; n their number, or -1 (ids
@@ -380,11 +380,10 @@ static const char *const schema_v8[] = {
  *  - phrase_pair_meta: the largest article id the lists cover, the words.
  *  - phrase_pair_stale: articles stored with an id the lists cover (late
  *    imports) or whose title, summary or body changed since the lists
- *    were built (the triggers); searches confirm them one by one.
+ *    were built (the triggers; since v14 arc_article_put() marks late
+ *    imports itself); searches confirm them one by one.
  */
-/* Also run by `newsindex optimize` on an archive that lacks the tables
- * (contract in archive-private.h). */
-const char *const Arc_phrase_pairs_schema[] = {
+static const char *const schema_v9[] = {
     "CREATE TABLE IF NOT EXISTS phrase_pair("
     " pair TEXT PRIMARY KEY,"
     " n INTEGER NOT NULL,"
@@ -534,7 +533,7 @@ static const char *const schema_v14[] = {
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
-                                                 schema_v7, schema_v8, Arc_phrase_pairs_schema,
+                                                 schema_v7, schema_v8, schema_v9,
                                                  schema_v10, schema_v11, schema_v12,
                                                  schema_v13, schema_v14 };
 
