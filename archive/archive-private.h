@@ -180,6 +180,13 @@ arc_status_t Arc_timeline_step(arc_db_t *db, sqlite3_stmt **st,
  * exercise the merge. */
 void Arc_entity_timeline_set_run_bytes(size_t n);
 
+/* Test hook: the number of walkers (threads, each on a connection of its
+ * own) that read an entity timeline, whatever the entity's size (0 = the
+ * default: several for a busy entity on a machine with cores to spare,
+ * else one), and the mentions in each range of article ids they take one
+ * at a time (0 = the default, 1024). Process-wide. */
+void Arc_entity_timeline_set_walkers(int n, size_t chunk);
+
 /* ==== Interface to code in ids.c ==== */
 
 /* Article ids follow publication day so that a date range is a rowid range:
@@ -384,6 +391,9 @@ arc_status_t Arc_mentions_put(arc_db_t *db, int64_t article,
  * a malloc'd buffer (free()) of *len bytes, NULL out of memory. */
 void *Arc_ids_pack(const int64_t *ids, size_t n, size_t *len);
 
+/* Does the packed id list list[0..len) (event_row.entities) hold id? */
+int Arc_ids_has(const void *list, size_t len, int64_t id);
+
 /* Register the SQL function arc_ids_has(blob, id) (1 when the packed id
  * list holds id, NULL for a NULL list) on the connection; idempotent. */
 arc_status_t Arc_mentions_sql_functions(arc_db_t *db);
@@ -441,6 +451,19 @@ arc_status_t Arc_body_decode(const void *blob, size_t n, size_t want, char **out
  * article_text, the FTS triggers and the event view (schema 11), so db.c
  * registers it on every connection it opens. Returns an SQLite code. */
 int Arc_body_sql_register(sqlite3 *sql);
+
+/* Decoding many compressed bodies in a row (entity_timeline.c) with one
+ * Zstandard context and one buffer: Arc_body_read() decodes the first
+ * `want` bytes (SIZE_MAX: all; checks as Arc_body_decode) of blob[0..n)
+ * into the reader's buffer; *out (NUL-terminated, *out_len bytes) stays
+ * valid until the next call. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM
+ * with *why a static phrase. Arc_body_reader_new() returns NULL when out
+ * of memory. */
+typedef struct arc_body_reader arc_body_reader_t;
+arc_body_reader_t *Arc_body_reader_new(void);
+void Arc_body_reader_free(arc_body_reader_t *r);
+arc_status_t Arc_body_read(arc_body_reader_t *r, const void *blob, size_t n, size_t want,
+                           const char **out, size_t *out_len, const char **why);
 /* Decode every compressed body (articles and versions); report(ctx, line)
  * gets one line per corrupt one naming the article (the first 20, then a
  * count). Returns ARC_OK (corrupt bodies are reported, not an error),

@@ -119,20 +119,13 @@ arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
     return ARC_OK;
 }
 
-/* Decode a compressed body with the context dc: at least the first
- * `want` bytes of the text (SIZE_MAX: all of it; decoding may stop there,
- * so only the whole text is checked against the frame's checksum).
- * *out: malloc'd, NUL-terminated, *out_len bytes; *why: a static phrase on
- * failure. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM. */
+/* How many bytes decoding compressed body b[0..n) for its first `want`
+ * bytes gives (*get); ARC_OK or ARC_E_CORRUPT (*why: a static phrase). */
 static arc_status_t
-decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
-             char **out, size_t *out_len, const char **why)
+decode_size(const unsigned char *b, size_t n, size_t want, size_t *get, const char **why)
 {
-    size_t plain, get, r;
-    char *buf;
+    size_t plain;
 
-    *out = NULL;
-    *out_len = 0;
     *why = "not a compressed body";
     if (n < BODY_HEAD + BODY_FRAME_MIN || b[0] != BODY_ZSTD || n - BODY_HEAD > UINT_MAX)
         return ARC_E_CORRUPT;
@@ -144,17 +137,25 @@ decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
         *why = "its stated length is wrong";
         return ARC_E_CORRUPT;
     }
-    get = want < plain ? want : plain;
-    if (!(buf = malloc(get + 1))) {
-        *why = "out of memory";
-        return ARC_E_NOMEM;
-    }
+    *get = want < plain ? want : plain;
+    return ARC_OK;
+}
+
+/* Decode the first `get` bytes (from decode_size) of compressed body
+ * b[0..n) into buf (get + 1 bytes, NUL-terminated) with the context dc;
+ * the whole text is checked against the frame's checksum, a prefix is
+ * not. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM, *why as above. */
+static arc_status_t
+decode_into(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t get, char *buf,
+            const char **why)
+{
+    size_t plain = get_le32(b + 1), r;
+
     if (get == plain) {
         /* the whole text: one call, which checks the content size and
          * the checksum the frame carries */
         r = ZSTD_decompressDCtx(dc, buf, get, b + BODY_HEAD, n - BODY_HEAD);
         if (ZSTD_isError(r) || r != get) {
-            free(buf);
             *why = ZSTD_isError(r)
                 ? (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall
                    ? "it is longer than its stated length"
@@ -174,13 +175,11 @@ decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
             size_t before_in = in.pos, before_out = o.pos;
             r = ZSTD_decompressStream(dc, &o, &in);
             if (ZSTD_isError(r)) {
-                free(buf);
                 *why = ZSTD_getErrorName(r);
                 return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? ARC_E_NOMEM
                                                                             : ARC_E_CORRUPT;
             }
             if (o.pos < get && (r == 0 || (in.pos == before_in && o.pos == before_out))) {
-                free(buf);
                 *why = "it is shorter than its stated length";
                 return ARC_E_CORRUPT;
             }
@@ -188,7 +187,94 @@ decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
         ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
     }
     buf[get] = '\0';
+    return ARC_OK;
+}
+
+/* Decode a compressed body with the context dc: at least the first
+ * `want` bytes of the text (SIZE_MAX: all of it; decoding may stop there,
+ * so only the whole text is checked against the frame's checksum).
+ * *out: malloc'd, NUL-terminated, *out_len bytes; *why: a static phrase on
+ * failure. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM. */
+static arc_status_t
+decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
+             char **out, size_t *out_len, const char **why)
+{
+    size_t get = 0;
+    arc_status_t st;
+    char *buf;
+
+    *out = NULL;
+    *out_len = 0;
+    if ((st = decode_size(b, n, want, &get, why)))
+        return st;
+    if (!(buf = malloc(get + 1))) {
+        *why = "out of memory";
+        return ARC_E_NOMEM;
+    }
+    if ((st = decode_into(dc, b, n, get, buf, why))) {
+        free(buf);
+        return st;
+    }
     *out = buf;
+    *out_len = get;
+    return ARC_OK;
+}
+
+/* Contract in archive-private.h. */
+struct arc_body_reader {
+    ZSTD_DCtx *dc;
+    char *buf;
+    size_t cap;
+};
+
+arc_body_reader_t *
+Arc_body_reader_new(void)
+{
+    arc_body_reader_t *r = calloc(1, sizeof *r);
+
+    if (r && !(r->dc = ZSTD_createDCtx())) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+void
+Arc_body_reader_free(arc_body_reader_t *r)
+{
+    if (!r)
+        return;
+    ZSTD_freeDCtx(r->dc);
+    free(r->buf);
+    free(r);
+}
+
+arc_status_t
+Arc_body_read(arc_body_reader_t *r, const void *blob, size_t n, size_t want,
+              const char **out, size_t *out_len, const char **why)
+{
+    size_t get = 0;
+    arc_status_t st;
+
+    *out = NULL;
+    *out_len = 0;
+    if ((st = decode_size(blob, n, want, &get, why)))
+        return st;
+    if (get + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 16384;
+        char *b;
+        while (cap < get + 1)
+            cap *= 2;
+        if (!(b = realloc(r->buf, cap))) {
+            *why = "out of memory";
+            return ARC_E_NOMEM;
+        }
+        r->buf = b;
+        r->cap = cap;
+    }
+    if ((st = decode_into(r->dc, blob, n, get, r->buf, why)))
+        return st;
+    *out = r->buf;
     *out_len = get;
     return ARC_OK;
 }

@@ -207,10 +207,11 @@ bad:
 /* Event entity lists and arc_ids_has()                                 */
 /* ------------------------------------------------------------------ */
 
-/* Does the packed id list (n, id_0, deltas) hold id? */
-static int ids_has(const unsigned char *p, size_t len, int64_t id)
+/* Contract in archive-private.h. */
+int
+Arc_ids_has(const void *list, size_t len, int64_t id)
 {
-    const unsigned char *end = p + len;
+    const unsigned char *p = list, *end = p + len;
     uint64_t n, v;
     int64_t cur = 0;
 
@@ -235,7 +236,7 @@ static void sql_ids_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     }
-    sqlite3_result_int(ctx, ids_has(sqlite3_value_blob(argv[0]),
+    sqlite3_result_int(ctx, Arc_ids_has(sqlite3_value_blob(argv[0]),
                                     (size_t)sqlite3_value_bytes(argv[0]),
                                     sqlite3_value_int64(argv[1])));
 }

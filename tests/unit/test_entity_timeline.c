@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive-private.h"   /* Arc_entity_timeline_set_run_bytes */
+#include "archive-private.h"   /* Arc_entity_timeline_set_run_bytes, _set_walkers */
 #include "enrich.h"
 #include "newsarc.h"
 #include "test_dir.h"
@@ -158,19 +158,22 @@ expect_timeline(arc_db_t *db, int64_t entity, const char *since, const char *unt
     expect_set_timeline(db, arts, entity, since, until, source, ids, want, n);
 }
 
+/* All entries of arts[] for Anna Berg: by date, then article (a1 was
+ * published before a2), then offset. */
+static const want_t arts_all[] = {
+    { 1, "Anna Berg met the mayor on December 1, 2025." },
+    { 2, "Anna Berg spoke to reporters on December 2, 2025." },
+    { 0, "Anna Berg opened a school on December 3, 2025." },
+    { 1, "Anna Berg will visit Oslo on December 5, 2025." },
+    { 2, "Anna Berg will sign the deal on December 5, 2025." },
+};
+
 static void
 entries_interleave_articles_by_date_with_their_own_article(void **state)
 {
     arc_db_t *db = open_new("interleave");
     int64_t ids[N_ARTS], berg;
-    /* by date, then article (a1 was published before a2), then offset */
-    static const want_t all[] = {
-        { 1, "Anna Berg met the mayor on December 1, 2025." },
-        { 2, "Anna Berg spoke to reporters on December 2, 2025." },
-        { 0, "Anna Berg opened a school on December 3, 2025." },
-        { 1, "Anna Berg will visit Oslo on December 5, 2025." },
-        { 2, "Anna Berg will sign the deal on December 5, 2025." },
-    };
+    const want_t *all = arts_all;
     static const struct {
         const char *since, *until, *source;
         size_t first, n;             /* the expected run of all[] */
@@ -188,17 +191,48 @@ entries_interleave_articles_by_date_with_their_own_article(void **state)
     /* the default run, and runs so small that entries are merged from a
      * temporary file (one entry per run, about two per run) */
     static const size_t run_bytes[] = { 0, 1, 700 };
+    /* one walker (the default for an entity this small), and two and
+     * three walkers, each on a connection of its own, taking one article
+     * at a time or all of them at once; their entries are brought
+     * together in memory, or as runs of their own files */
+    static const struct { int n; size_t chunk; } walkers[] = {
+        { 0, 0 }, { 2, 1 }, { 3, 1 }, { 2, 0 },
+    };
     (void)state;
 
     berg = put_articles(db, ids);
     assert_true(ids[1] < ids[2]);
-    for (size_t r = 0; r < sizeof run_bytes / sizeof run_bytes[0]; r++) {
-        Arc_entity_timeline_set_run_bytes(run_bytes[r]);
-        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
-            expect_timeline(db, berg, cases[c].since, cases[c].until, cases[c].source, ids,
-                            all + cases[c].first, cases[c].n);
+    for (size_t k = 0; k < sizeof walkers / sizeof walkers[0]; k++) {
+        Arc_entity_timeline_set_walkers(walkers[k].n, walkers[k].chunk);
+        for (size_t r = 0; r < sizeof run_bytes / sizeof run_bytes[0]; r++) {
+            Arc_entity_timeline_set_run_bytes(run_bytes[r]);
+            for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+                expect_timeline(db, berg, cases[c].since, cases[c].until, cases[c].source, ids,
+                                all + cases[c].first, cases[c].n);
+        }
     }
+    Arc_entity_timeline_set_walkers(0, 0);
     Arc_entity_timeline_set_run_bytes(0);
+    arc_db_close(db);
+}
+
+/* Walkers read on connections of their own, which cannot see what the
+ * caller has not committed: inside the caller's transaction one walker
+ * reads on the caller's connection. */
+static void
+a_timeline_inside_a_transaction_sees_what_it_has_not_committed(void **state)
+{
+    arc_db_t *db = open_new("txn");
+    int64_t ids[N_ARTS], berg;
+    (void)state;
+
+    Arc_entity_timeline_set_walkers(2, 1);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    berg = put_articles(db, ids);
+    expect_timeline(db, berg, NULL, NULL, NULL, ids, arts_all, 5);
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    expect_timeline(db, berg, NULL, NULL, NULL, ids, arts_all, 5);
+    Arc_entity_timeline_set_walkers(0, 0);
     arc_db_close(db);
 }
 
@@ -430,6 +464,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(entries_interleave_articles_by_date_with_their_own_article),
+        cmocka_unit_test(a_timeline_inside_a_transaction_sees_what_it_has_not_committed),
         cmocka_unit_test(an_empty_or_unknown_entity_gives_no_entries),
         cmocka_unit_test(an_article_whose_events_never_name_the_entity_gives_its_first_event),
         cmocka_unit_test(a_merged_entity_id_gives_the_timeline_of_the_entity_it_was_merged_into),
