@@ -97,16 +97,6 @@ fields_want(const export_fields_t *ef, int lo, int hi)
     return 0;
 }
 
-/* An integer as a raw JSON number: cJSON would print it through a double
- * with "%.15g" and scan it back, the largest cost of a row. */
-static void
-add_int(cJSON *o, const char *k, int64_t v)
-{
-    char buf[24];
-    snprintf(buf, sizeof buf, "%lld", (long long)v);
-    cJSON_AddRawToObject(o, k, buf);
-}
-
 static cJSON *
 hit_record(const arc_hit_t *h, const export_fields_t *ef)
 {
@@ -115,14 +105,14 @@ hit_record(const arc_hit_t *h, const export_fields_t *ef)
     for (size_t i = 0; i < ef->n; i++) {
         const char *k = field_names[ef->f[i]];
         switch (ef->f[i]) {
-        case F_ID: add_int(o, k, h->id); break;
+        case F_ID: qry_json_int(o, k, h->id); break;
         case F_PUBLISHED: qry_json_time(o, k, h->published); break;
         case F_SOURCE: qry_json_str(o, k, h->source); break;
         case F_TITLE: qry_json_str(o, k, h->title); break;
         case F_URL: qry_json_str(o, k, h->url); break;
         case F_STORY:
             if (h->story)
-                add_int(o, k, h->story);
+                qry_json_int(o, k, h->story);
             else
                 cJSON_AddNullToObject(o, k);
             break;

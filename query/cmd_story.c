@@ -115,7 +115,7 @@ sources_json(const arc_story_member_t *m, size_t n, const int *num)
             if (!src) {
                 src = cJSON_CreateObject();
                 cJSON_AddNumberToObject(src, "n", k);
-                cJSON_AddNumberToObject(src, "article", (double)m[i].id);
+                qry_json_int(src, "article", m[i].id);
                 qry_json_str(src, "source", m[i].source);
                 qry_json_str(src, "title", m[i].title);
                 qry_json_time(src, "published", m[i].published);
@@ -123,7 +123,7 @@ sources_json(const arc_story_member_t *m, size_t n, const int *num)
                 copies = cJSON_AddArrayToObject(src, "copies");
             } else {
                 cJSON *c = cJSON_CreateObject();
-                cJSON_AddNumberToObject(c, "article", (double)m[i].id);
+                qry_json_int(c, "article", m[i].id);
                 qry_json_str(c, "source", m[i].source);
                 qry_json_str(c, "url", m[i].url);
                 qry_json_time(c, "published", m[i].published);

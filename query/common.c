@@ -114,6 +114,15 @@ qry_json_str(cJSON *obj, const char *key, const char *s)
         cJSON_AddNullToObject(obj, key);
 }
 
+void
+qry_json_int(cJSON *obj, const char *key, int64_t v)
+{
+    char buf[24];
+
+    snprintf(buf, sizeof buf, "%lld", (long long)v);
+    cJSON_AddRawToObject(obj, key, buf);
+}
+
 cJSON *
 qry_json_strings(const char *const *v, size_t n)
 {

@@ -67,6 +67,10 @@ void qry_search_opts(const qry_opts_t *o, arc_search_opts_t *so);
 void qry_json_time(cJSON *obj, const char *key, int64_t t);
 void qry_json_str(cJSON *obj, const char *key, const char *s);
 cJSON *qry_json_strings(const char *const *v, size_t n);
+/* An integer as a raw JSON number (article ids are past 2^31, and cJSON
+ * writes those through a double with "%1.15g" and scans them back: the
+ * largest cost of an exported row or a timeline entry). The same text. */
+void qry_json_int(cJSON *obj, const char *key, int64_t v);
 /* "Dec 2, 2025" (day), "Dec 2025" (month), "2025" (year) */
 const char *qry_human_date(int64_t t, arc_granularity_t g, char *buf, size_t n);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "summary.h"
 #include "sentsim.h"
 
@@ -287,7 +288,7 @@ sentence_json(const sumctx_t *x, const group_t *g)
                 continue;
             ci = cJSON_CreateObject();
             cJSON_AddNumberToObject(ci, "n", ar->n);
-            cJSON_AddNumberToObject(ci, "article", (double)ar->id);
+            qry_json_int(ci, "article", ar->id);
             if (ar->source)
                 cJSON_AddStringToObject(ci, "source", ar->source);
             else

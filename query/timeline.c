@@ -500,7 +500,7 @@ cite(const qry_tl_t *tl, const tl_event_t *ev)
     cJSON *c = cJSON_CreateObject();
 
     cJSON_AddNumberToObject(c, "n", s ? s->n : 0);
-    cJSON_AddNumberToObject(c, "article", (double)ev->article);
+    qry_json_int(c, "article", ev->article);
     qry_json_str(c, "source", s ? s->source : NULL);
     qry_json_str(c, "url", s ? s->url : NULL);
     qry_json_str(c, "title", s ? s->title : NULL);
@@ -599,7 +599,7 @@ qry_tl_sources(const qry_tl_t *tl)
         last = v[i].n;
         s = cJSON_CreateObject();
         cJSON_AddNumberToObject(s, "n", v[i].n);
-        cJSON_AddNumberToObject(s, "article", (double)v[i].article);
+        qry_json_int(s, "article", v[i].article);
         qry_json_str(s, "source", v[i].source);
         qry_json_str(s, "url", v[i].url);
         qry_json_str(s, "title", v[i].title);

@@ -51,4 +51,9 @@ golden export-csv export 'place:Donbas' --fields id,published,title,persons,plac
 golden export-json-body export 'title:miami' --with-body --format json
 vid=$(nq export '' --fields id,title --format jsonl | grep -m1 'Witkoff and Umerov meet in Miami' | sed 's/.*"id":\([0-9]*\).*/\1/')
 golden show-versions show "$vid" --versions --format jsonl
+# a story page and an entity's timeline (their citations carry article ids)
+sid=$(nq stories putin --format jsonl | head -n 1 | sed 's/.*"id":\([0-9]*\).*/\1/')
+golden story-json story "$sid" --format json
+eid=$(nq entities putin --kind person --format jsonl --limit 1 | sed 's/.*"id":\([0-9]*\).*/\1/')
+golden timeline-entity timeline --entity "$eid" --format json
 finish
