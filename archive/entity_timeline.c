@@ -1107,7 +1107,8 @@ open_walkers(arc_db_t *db, arc_db_t **w, int n)
             if (!sqlite3_get_autocommit(w[i]->sql))
                 sqlite3_exec(w[i]->sql, "COMMIT", NULL, NULL, NULL);
         sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
-        sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL);
+        if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+            break;
     }
     for (int i = 0; i < k; i++)
         arc_db_close(w[i]);
