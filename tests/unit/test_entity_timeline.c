@@ -345,6 +345,46 @@ sentences_of_a_long_body_are_cut_whole(void **state)
     arc_db_close(db);
 }
 
+/* A stored body damaged behind the archive's back: the timeline fails
+ * with a message naming the article, whether the caller's walker or
+ * another one read it. */
+static void
+a_damaged_body_fails_the_timeline_naming_the_article(void **state)
+{
+    static const int walkers[] = { 0, 2 };
+    (void)state;
+
+    for (size_t k = 0; k < sizeof walkers / sizeof walkers[0]; k++) {
+        arc_db_t *db = open_new(k ? "damaged2" : "damaged1");
+        arc_entity_timeline_t *t = NULL;
+        sqlite3_blob *blob = NULL;
+        unsigned char junk[16];
+        char name[64];
+        int64_t ids[1], short_ids[N_ARTS], berg;
+
+        /* the long article (compressed) is the newest of four */
+        put_set(db, arts, N_ARTS, short_ids);
+        put_set(db, long_arts, 1, ids);
+        berg = person(db, "Anna Berg");
+        memset(junk, 0xa5, sizeof junk);
+        assert_int_equal(sqlite3_blob_open(db->sql, "main", "article", "body", ids[0], 1, &blob),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_blob_write(blob, junk, (int)sizeof junk, 40), SQLITE_OK);
+        sqlite3_blob_close(blob);
+        snprintf(name, sizeof name, "article %lld", (long long)ids[0]);
+
+        /* with two walkers, one article per range, dealt in turn, the
+         * fourth article is walker 1's */
+        Arc_entity_timeline_set_walkers(walkers[k], 1);
+        assert_int_not_equal(arc_entity_timeline_open(db, berg, NULL, &t), ARC_OK);
+        assert_null(t);
+        if (!strstr(arc_db_errmsg(db), name) || !strstr(arc_db_errmsg(db), "corrupt"))
+            fail_msg("unclear error: %s", arc_db_errmsg(db));
+        Arc_entity_timeline_set_walkers(0, 0);
+        arc_db_close(db);
+    }
+}
+
 /* The timeline as one "article|start|date|text" line per entry. */
 static size_t
 timeline_lines(arc_db_t *db, int64_t entity, char *buf, size_t cap)
@@ -469,6 +509,7 @@ main(void)
         cmocka_unit_test(an_article_whose_events_never_name_the_entity_gives_its_first_event),
         cmocka_unit_test(a_merged_entity_id_gives_the_timeline_of_the_entity_it_was_merged_into),
         cmocka_unit_test(sentences_of_a_long_body_are_cut_whole),
+        cmocka_unit_test(a_damaged_body_fails_the_timeline_naming_the_article),
         cmocka_unit_test(sentences_with_odd_bounds_are_cut_as_the_event_view_cuts_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
