@@ -62,6 +62,11 @@ struct arc_db {
      * `sql` is then NULL (state owned by xapian.cc, freed by
      * Arc_xap_close from arc_db_close) */
     struct arc_xap *xap;
+    /* the article ids of the phrase lists' ordinals (rank_phrase.c), read
+     * once per generation of the lists; freed by arc_db_close */
+    int64_t *pp_ord;
+    size_t pp_ord_n;
+    int64_t pp_gen;
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -258,6 +263,8 @@ arc_status_t Arc_rank_topk(arc_db_t *db, const char *fts, const char *const *ter
 /* Set the rank budget (rows scored per query); <= 0 restores the default.
  * Process-wide; for benchmarks and tests. */
 void Arc_rank_set_budget(int64_t budget);
+/* FNV-1a of n bytes (rank.c), for the hash tables of the ranking lists. */
+uint64_t Arc_hash_bytes(const char *s, size_t n);
 /* For scoring rows in another order (newest first): register arc_bm25()
  * on db (SQL: arc_bm25(article_fts, n, df_1, ..., df_n), BM25 as FTS5's
  * bm25(10, 3, 1) with the given document frequencies) and estimate the
@@ -278,8 +285,9 @@ int Arc_rank_rows(arc_db_t *db, double *n);
 /* ==== Interface to code in rank_phrase.c (pair lists for phrases, issue 5) ==== */
 
 /* Rebuild the pair lists (docs/ranking.md "Phrases of frequent words")
- * from the index: pairs of adjacent tokens both among the most frequent
- * words of term_top (built first). The caller holds a write transaction.
+ * from the articles: pairs of adjacent tokens both among the listed words
+ * of term_top (built first), one of them among the most frequent. The
+ * caller holds a write transaction.
  * *pairs = pairs stored, *bytes = bytes of their lists and keys.
  * ARC_OK, ARC_E_DB or ARC_E_NOMEM. */
 arc_status_t Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes);
@@ -287,6 +295,10 @@ arc_status_t Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes
  * moves them to a temporary table (0: the default, 32 MB). The lists
  * stored are the same whatever the budget. Process-wide; for tests. */
 void Arc_phrase_pairs_build_budget(size_t bytes);
+/* The words Arc_phrase_pairs_build lists: the @p frequent most frequent
+ * (0: 256, at most 256) pair with each other and with every word in at
+ * least 1/@p mid_div of the rows (0: 200). Process-wide; for tests. */
+void Arc_phrase_pairs_build_words(int frequent, int mid_div);
 /* Every match of @p fts among rowids [lo, hi) (hi <= 0 open) through the
  * pair lists, when @p fts is one plain phrase of several words and the
  * lists make it cheaper than FTS5's walk; else *used = 0 and nothing else.

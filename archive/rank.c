@@ -252,10 +252,11 @@ typedef struct phrases {
 } phrases_t;
 
 /* Scan `expr` newest first within [lo, hi) scoring its first ph->n
- * phrases for at most *left rows into h. Returns an SQLite code. */
+ * phrases for at most *left rows into h; *last (when not NULL) the id
+ * of the last row scanned. Returns an SQLite code. */
 static int
-scan(arc_db_t *db, const char *expr, const phrases_t *ph, int64_t lo, int64_t hi,
-     int64_t *left, heap_t *h, int skip_dups)
+scan_to(arc_db_t *db, const char *expr, const phrases_t *ph, int64_t lo, int64_t hi,
+        int64_t *left, heap_t *h, int skip_dups, int64_t *last)
 {
     arc_buf_t sql = { NULL, 0, 0, 0 };
     sqlite3_stmt *st = NULL;
@@ -284,6 +285,8 @@ scan(arc_db_t *db, const char *expr, const phrases_t *ph, int64_t lo, int64_t hi
     while (*left > 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         (*left)--;
+        if (last)
+            *last = id;
         if (skip_dups && heap_has(h, id))
             continue;
         heap_offer(h, id, sqlite3_column_double(st, 1));
@@ -292,6 +295,14 @@ scan(arc_db_t *db, const char *expr, const phrases_t *ph, int64_t lo, int64_t hi
         rc = SQLITE_OK;
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* scan_to without the last id. */
+static int
+scan(arc_db_t *db, const char *expr, const phrases_t *ph, int64_t lo, int64_t hi,
+     int64_t *left, heap_t *h, int skip_dups)
+{
+    return scan_to(db, expr, ph, lo, hi, left, h, skip_dups, NULL);
 }
 
 static int rows_estimate(arc_db_t *db, int64_t id_min, int64_t id_max, double *n);
@@ -308,19 +319,34 @@ static int rows_estimate(arc_db_t *db, int64_t id_min, int64_t id_max, double *n
  * instead, counted in the index's small docsize table (at most
  * DENSITY_CAP of them: few for so dense a term).
  */
+static double extrapolate_from(arc_db_t *db, int64_t cnt, int64_t last, int newest,
+                               int64_t id_min, int64_t id_max);
+
 static double
 extrapolate(arc_db_t *db, int64_t cnt, int64_t last, int64_t id_min, int64_t id_max)
 {
+    return extrapolate_from(db, cnt, last, 0, id_min, id_max);
+}
+
+/* The same for cnt rows counted from the newest end (newest = 1: ids
+ * from last to id_max) or from the oldest (newest = 0). */
+static double
+extrapolate_from(arc_db_t *db, int64_t cnt, int64_t last, int newest, int64_t id_min,
+                 int64_t id_max)
+{
     sqlite3_stmt *st = NULL;
-    int64_t upto = 0;
+    int64_t upto = 0, span = newest ? id_max - last + 1 : last - id_min + 1;
     double n_rows = 0, by_range = (double)cnt;
 
-    if (last > id_min && id_max > id_min)
-        by_range = (double)cnt * (double)(id_max - id_min + 1) / (double)(last - id_min + 1);
+    if (span > 1 && id_max > id_min)
+        by_range = (double)cnt * (double)(id_max - id_min + 1) / (double)span;
     if (rows_estimate(db, id_min, id_max, &n_rows) != SQLITE_OK || by_range * 4 < n_rows)
         return by_range;
-    if (sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM (SELECT id FROM article_fts_docsize"
-                                    " WHERE id <= ?1 LIMIT ?2)", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->sql, newest ? "SELECT count(*) FROM (SELECT id FROM"
+                                             " article_fts_docsize WHERE id >= ?1 LIMIT ?2)"
+                                           : "SELECT count(*) FROM (SELECT id FROM"
+                                             " article_fts_docsize WHERE id <= ?1 LIMIT ?2)",
+                           -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, last);
         sqlite3_bind_int64(st, 2, DENSITY_CAP + 1);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -730,7 +756,7 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
                 int64_t id_max, heap_t *h, arc_rank_info_t *info, int *used)
 {
     phrases_t ph;
-    int64_t left = rank_budget, m;
+    int64_t left = rank_budget, m, oldest = 0;
     double n_rows = 0, df, scale;
     int rc = SQLITE_OK, multi;
 
@@ -757,10 +783,13 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
             for (size_t i = 0; i < pn; i++)
                 heap_offer(h, pid[i], ps[i]);
             left = more ? 0 : rank_budget - (int64_t)pn;
+            oldest = left == 0 && pn > 0 ? pid[pn - 1] : 0;
             free(pid);
             free(ps);
         } else {
-            rc = scan(db, fts, &ph, lo, hi, &left, h, 0);
+            int64_t last = 0;
+            rc = scan_to(db, fts, &ph, lo, hi, &left, h, 0, &last);
+            oldest = left == 0 ? last : 0;
         }
     }
     if (rc != SQLITE_OK)
@@ -777,9 +806,17 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
         /* more matches than the budget (the answer is the best of the
          * newest budget-many), or a date range: the IDF is estimated */
         /* matches of a date range: the IDF is the whole archive's */
-        if ((rc = phrase_dfs(db, fts, id_min, id_max, DF_CAP, 0, &ph)) != SQLITE_OK)
-            return rc;
-        df = ph.df[0];
+        if (oldest > 0) {
+            /* the newest budget-many, found by walking down to oldest:
+             * their density there, rather than a second walk counting
+             * from the oldest end (as long again for a phrase of frequent
+             * words, whose IDF only scales every score alike) */
+            df = extrapolate_from(db, m, oldest, 1, id_min, id_max);
+        } else {
+            if ((rc = phrase_dfs(db, fts, id_min, id_max, DF_CAP, 0, &ph)) != SQLITE_OK)
+                return rc;
+            df = ph.df[0];
+        }
     }
     if ((rc = rows_estimate(db, id_min, id_max, &n_rows)) != SQLITE_OK)
         return rc;
@@ -984,8 +1021,9 @@ typedef struct vocab {
     int failed;
 } vocab_t;
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
+/* Contract in archive-private.h. */
+uint64_t
+Arc_hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++)
@@ -1005,7 +1043,7 @@ vocab_grow(vocab_t *v)
         size_t j;
         if (!v->v[i].stem)
             continue;
-        for (j = hash_bytes(v->v[i].stem, strlen(v->v[i].stem)) & (cap - 1); n[j].stem;
+        for (j = Arc_hash_bytes(v->v[i].stem, strlen(v->v[i].stem)) & (cap - 1); n[j].stem;
              j = (j + 1) & (cap - 1))
             ;
         n[j] = v->v[i];
@@ -1028,7 +1066,7 @@ vocab_token(void *ctx, int tflags, const char *tok, int n, int start, int end)
         v->failed = 1;
         return SQLITE_NOMEM;
     }
-    for (j = hash_bytes(tok, (size_t)n) & (v->cap - 1); v->v[j].stem;
+    for (j = Arc_hash_bytes(tok, (size_t)n) & (v->cap - 1); v->v[j].stem;
          j = (j + 1) & (v->cap - 1))
         if (strncmp(v->v[j].stem, tok, (size_t)n) == 0 && v->v[j].stem[n] == '\0')
             break;

@@ -6,16 +6,18 @@
  * and checking positions: for "the off are" that is every article holding
  * the three words, hundreds of thousands at a million articles, to find
  * fifty. `newsindex optimize` therefore stores, for every pair of adjacent
- * tokens that are both among the archive's PP_WORDS most frequent words,
- * the ids of the articles holding that pair (table phrase_pair: the ids
- * ascending as delta varints). A phrase whose adjacent frequent pairs have
- * lists gets its candidates by intersecting them (and, when still many,
- * the rowids of one of its other words), confirms each candidate by
- * tokenising the article with the index's own tokenizer (FTS5's phrase
- * rule: consecutive positions in one column), and scores it with the same
- * formula as arc_bm25. Articles with ids above the lists (stored since)
- * are searched by FTS5 itself; articles inserted with older ids or whose
- * text changed since are recorded by triggers in phrase_pair_stale and
+ * tokens that are both listed words, one of them among the archive's
+ * PP_WORDS most frequent words (the other may be any word in at least
+ * 1/PP_MID_DIV of the rows: "common grams"), the articles holding that
+ * pair (table phrase_pair: their ordinals in id order, ascending as delta
+ * varints; phrase_pair_ord maps ordinals to ids). A phrase whose adjacent
+ * listed pairs have lists gets its candidates by intersecting them (and,
+ * when still many, the rowids of one of its other words), confirms each
+ * candidate by tokenising the article with the index's own tokenizer
+ * (FTS5's phrase rule: consecutive positions in one column), and scores it
+ * with the same formula as arc_bm25. Articles with ids above the lists
+ * (stored since) are searched by FTS5 itself; articles inserted with older
+ * ids or whose text changed since are recorded in phrase_pair_stale and
  * checked one by one. Whenever that would cost more than FTS5's own walk
  * (no usable pair, too many candidates or stale rows) the lists are not
  * used: never wrong, only not faster. Without them a phrase is walked
@@ -30,7 +32,12 @@
 
 #include "archive-private.h"
 
-#define PP_WORDS 256          /* most frequent words whose pairs are listed */
+#define PP_WORDS 256          /* most frequent words: their pairs are listed */
+#define PP_MID_DIV 200        /* a word in 1/200 of the rows: listed beside them */
+#define PP_VOCAB_MAX 16384    /* words listed at most, frequent ones included */
+#define PP_ORD_BLOCK 4096     /* ids per row of phrase_pair_ord */
+#define PP_MOVE_MIN 256       /* bytes of a list that moves first */
+#define PP_BUILD_CACHE_KIB "8192" /* page cache while building */
 #define PP_DENSE_DIV 4        /* a pair in more than 1/4 of the rows: no list */
 #define PP_CONFIRM_MAX 300    /* candidates confirmed at most */
 #define PP_STALE_MAX 2000     /* changed articles checked at most */
@@ -199,6 +206,8 @@ pair_key(char key[2 * PP_TOK_MAX + 2], const char *a, const char *b)
 #endif
 
 static size_t pp_budget = PP_BUILD_BUDGET;
+static int pp_words = PP_WORDS;
+static int pp_mid_div = PP_MID_DIV;
 
 /* Contract in archive-private.h. */
 void
@@ -207,72 +216,240 @@ Arc_phrase_pairs_build_budget(size_t bytes)
     pp_budget = bytes ? bytes : PP_BUILD_BUDGET;
 }
 
-/* One pair's list while building: the ids since the last move to the
- * temporary table (delta varints continuing from the ids moved before,
- * so that the pieces concatenate), or nothing once the pair is dense. */
+/* Contract in archive-private.h. */
+void
+Arc_phrase_pairs_build_words(int frequent, int mid_div)
+{
+    pp_words = frequent > 0 && frequent <= PP_WORDS ? frequent : PP_WORDS;
+    pp_mid_div = mid_div > 0 ? mid_div : PP_MID_DIV;
+}
+
+/* One pair's list while building: the ordinals since the last move to
+ * the temporary table (delta varints continuing from the ordinals moved
+ * before, so that the pieces concatenate), or nothing once the pair is
+ * dense. */
 typedef struct plist {
-    unsigned char *b;
-    size_t len, cap;
-    int64_t last, n;          /* last id and ids of the whole list */
-    int dense;                /* in more than 1/PP_DENSE_DIV of the rows */
+    union {
+        unsigned char in[8];  /* len <= 8: the bytes themselves */
+        unsigned char *b;     /* else allocated (the next power of two) */
+    } u;
+    uint32_t len;             /* bytes since the last move */
+    uint32_t n : 31;          /* ordinals of the whole list */
+    uint32_t dense : 1;       /* in more than 1/PP_DENSE_DIV of the rows */
+    int32_t last;             /* last ordinal, -1 before the first */
+    uint16_t w1, w2;          /* the pair's words */
 } plist_t;
 
+#define PL_INLINE 8
+
+/* The bytes allocated to a list of len bytes (0 while inline). */
+static uint32_t
+plist_cap(uint32_t len)
+{
+    uint32_t cap = 16;
+
+    if (len <= PL_INLINE)
+        return 0;
+    while (cap < len)
+        cap *= 2;
+    return cap;
+}
+
+static const unsigned char *
+plist_bytes(const plist_t *p)
+{
+    return p->len <= PL_INLINE ? p->u.in : p->u.b;
+}
+
+static void
+plist_clear(plist_t *p)
+{
+    if (p->len > PL_INLINE)
+        free(p->u.b);
+    p->len = 0;
+}
+
 typedef struct builder {
-    int k;                    /* words */
-    plist_t *pl;              /* k * k pair lists */
+    char (*word)[PP_TOK_MAX + 1]; /* the listed words, most frequent first */
+    int k, k_freq;            /* words, and how many of them are frequent */
+    int32_t *wslot;           /* word hash: index + 1, 0 empty */
+    uint32_t wmask;
+    plist_t *pl;              /* the pairs met so far */
+    uint32_t n_pl, cap_pl;
+    uint32_t *pslot;          /* index into pl + 1 of each possible pair, 0 none */
     double n_row;             /* rows of the index: the dense line */
     size_t held;              /* bytes allocated to the lists */
-    uint16_t *mark;           /* token at each position of a column (word + 1) */
-    size_t mark_cap;
-    int *occ;                 /* (column, position, word) of the row's words */
-    size_t occ_n, occ_cap;
+    int32_t ord;              /* ordinal of the article being read */
+    int prev;                 /* listed word at the previous position, or -1 */
     int64_t *runs;            /* first temporary rowid of each move */
     size_t n_runs, runs_cap;
     int64_t next_row;         /* next temporary rowid */
-    int failed;
+    uint32_t *alpha;          /* each word's place in the order of spelling */
+    uint64_t *order;          /* the pairs in the order of their keys */
+    int failed;               /* an SQLite code */
 } builder_t;
 
 static int
-plist_add(builder_t *b, plist_t *p, int64_t id)
+word_find(const builder_t *b, const char *tok, int n)
+{
+    uint32_t i = (uint32_t)Arc_hash_bytes(tok, (size_t)n) & b->wmask;
+
+    for (; b->wslot[i]; i = (i + 1) & b->wmask) {
+        const char *w = b->word[b->wslot[i] - 1];
+        if (strncmp(w, tok, (size_t)n) == 0 && w[n] == '\0')
+            return b->wslot[i] - 1;
+    }
+    return -1;
+}
+
+/* The list of pair (w1, w2), one of them frequent, made on first sight;
+ * NULL when out of memory. Every possible pair has a slot (a frequent
+ * word first: w1 * k + w2; else after those, w2 * k + w1), so that
+ * finding a pair is one read. */
+static plist_t *
+pair_get(builder_t *b, int w1, int w2)
+{
+    size_t k = (size_t)b->k;
+    size_t slot = w1 < b->k_freq ? (size_t)w1 * k + (size_t)w2
+                                 : (size_t)b->k_freq * k + (size_t)w2 * k + (size_t)w1;
+
+    if (b->pslot[slot])
+        return &b->pl[b->pslot[slot] - 1];
+    if (b->n_pl == b->cap_pl) {
+        uint32_t cap = b->cap_pl ? b->cap_pl * 2 : 4096;
+        plist_t *pl = realloc(b->pl, cap * sizeof *pl);
+        if (!pl)
+            return NULL;
+        b->pl = pl;
+        b->cap_pl = cap;
+    }
+    memset(&b->pl[b->n_pl], 0, sizeof b->pl[b->n_pl]);
+    b->pl[b->n_pl].w1 = (uint16_t)w1;
+    b->pl[b->n_pl].w2 = (uint16_t)w2;
+    b->pl[b->n_pl].last = -1;
+    b->pslot[slot] = ++b->n_pl;
+    return &b->pl[b->n_pl - 1];
+}
+
+static int
+plist_add(builder_t *b, plist_t *p, int32_t ord)
 {
     unsigned char tmp[10];
     size_t n;
 
-    if (p->dense || (p->n > 0 && p->last == id))
+    if (p->last == ord)
         return 0;
-    if ((double)(p->n + 1) * PP_DENSE_DIV > b->n_row) {
-        /* dense: only marked in the end, so its ids are dropped now */
-        b->held -= p->cap;
-        free(p->b);
-        p->b = NULL;
-        p->len = p->cap = 0;
-        p->dense = 1;
-        p->n++;
+    if (p->dense) {
+        p->last = ord;
         return 0;
     }
-    n = Arc_varint_put(tmp, (uint64_t)(id - (p->n > 0 ? p->last : 0)));
-    if (p->len + n > p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 32;
-        unsigned char *nb = realloc(p->b, cap);
+    if ((double)(p->n + 1) * PP_DENSE_DIV > b->n_row) {
+        /* dense: only marked in the end, so its ordinals are dropped now */
+        b->held -= plist_cap(p->len);
+        plist_clear(p);
+        p->dense = 1;
+        p->last = ord;
+        return 0;
+    }
+    n = Arc_varint_put(tmp, (uint64_t)(ord - p->last));
+    if (p->len + n > PL_INLINE && p->len + n > plist_cap(p->len)) {
+        uint32_t old = plist_cap(p->len), cap = plist_cap(p->len + (uint32_t)n);
+        unsigned char *nb = realloc(old ? p->u.b : NULL, cap);
         if (!nb)
             return -1;
-        b->held += cap - p->cap;
-        p->b = nb;
-        p->cap = cap;
+        if (!old)
+            memcpy(nb, p->u.in, p->len);
+        b->held += cap - old;
+        p->u.b = nb;
     }
-    memcpy(p->b + p->len, tmp, n);
-    p->len += n;
-    p->last = id;
+    memcpy((p->len + n <= PL_INLINE ? p->u.in : p->u.b) + p->len, tmp, n);
+    p->len += (uint32_t)n;
+    p->last = ord;
     p->n++;
     return 0;
 }
 
-/* Move every list held to the temporary table arc_pp_chunk (one row per
- * list, pairs in order: one "run"), freeing its memory. */
+/* Each token of an article, as the index makes it: a listed word right
+ * after a listed word, one of them frequent, adds the article to the
+ * pair's list. */
 static int
-lists_move(builder_t *b, sqlite3_stmt *ins)
+build_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
 {
-    int rc = SQLITE_OK;
+    builder_t *b = ctx;
+    int w;
+
+    (void)start;
+    (void)end;
+    if (b->failed)
+        return SQLITE_OK;
+    if (tflags & FTS5_TOKEN_COLOCATED) {
+        b->failed = SQLITE_MISMATCH;  /* never made by this tokenizer */
+        return SQLITE_OK;
+    }
+    w = n > 0 && n <= PP_TOK_MAX ? word_find(b, tok, n) : -1;
+    if (w >= 0 && b->prev >= 0 && (w < b->k_freq || b->prev < b->k_freq)) {
+        plist_t *p = pair_get(b, b->prev, w);
+        if (!p || plist_add(b, p, b->ord))
+            b->failed = SQLITE_NOMEM;
+    }
+    b->prev = w;
+    return SQLITE_OK;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+typedef struct spelt {
+    const char *w;
+    uint32_t i;
+} spelt_t;
+
+static int
+cmp_word(const void *a, const void *b)
+{
+    return strcmp(((const spelt_t *)a)->w, ((const spelt_t *)b)->w);
+}
+
+/* b->order, *n: the pairs met so far whose lists hold at least min bytes
+ * (0: all of them), in the order of their keys "a b" (the order of
+ * phrase_pair's primary key: a token has no byte below the space, so it
+ * is the order of a, then of b), each as (key rank << 32 | index).
+ * Writing the rows in that order appends to the table instead of
+ * inserting all over it. */
+static int
+pairs_order(builder_t *b, uint32_t min, uint32_t *n)
+{
+    uint64_t *o = realloc(b->order, ((size_t)b->n_pl + 1) * sizeof *o);
+
+    *n = 0;
+    if (!o)
+        return SQLITE_NOMEM;
+    b->order = o;
+    for (uint32_t i = 0; i < b->n_pl; i++) {
+        uint64_t key = (uint64_t)b->alpha[b->pl[i].w1] * (uint64_t)b->k + b->alpha[b->pl[i].w2];
+        if (min == 0 || (b->pl[i].len > 0 && b->pl[i].len >= min))
+            o[(*n)++] = key << 32 | i;
+    }
+    qsort(o, *n, sizeof *o, cmp_u64);
+    return SQLITE_OK;
+}
+
+/* Move the lists of at least min bytes to the temporary table
+ * arc_pp_chunk (one row per list, pairs in key order: one "run"),
+ * freeing their memory. */
+static int
+lists_move(builder_t *b, sqlite3_stmt *ins, uint32_t min)
+{
+    uint32_t n;
+    int rc = pairs_order(b, min, &n);
+
+    if (rc != SQLITE_OK)
+        return rc;
 
     if (b->n_runs == b->runs_cap) {
         size_t cap = b->runs_cap ? b->runs_cap * 2 : 16;
@@ -283,112 +460,20 @@ lists_move(builder_t *b, sqlite3_stmt *ins)
         b->runs_cap = cap;
     }
     b->runs[b->n_runs++] = b->next_row;
-    for (size_t i = 0; i < (size_t)b->k * (size_t)b->k && rc == SQLITE_OK; i++) {
+    for (uint32_t j = 0; j < n && rc == SQLITE_OK; j++) {
+        uint32_t i = (uint32_t)(b->order[j] & 0xffffffffu);
         plist_t *p = &b->pl[i];
-        if (p->len == 0)
-            continue;
         sqlite3_reset(ins);
         sqlite3_bind_int64(ins, 1, b->next_row++);
         sqlite3_bind_int64(ins, 2, (int64_t)i);
-        sqlite3_bind_blob(ins, 3, p->b, (int)p->len, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 3, plist_bytes(p), (int)p->len, SQLITE_STATIC);
         rc = sqlite3_step(ins);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-        b->held -= p->cap;
-        free(p->b);
-        p->b = NULL;
-        p->len = p->cap = 0;
+        b->held -= plist_cap(p->len);
+        plist_clear(p);
     }
     sqlite3_reset(ins);
     return rc;
-}
-
-/* arc_pp_collect(article_fts, builder): adds the current row to the
- * lists of every adjacent pair of the query's phrases (one word each). */
-static void
-collect_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-           int n_val, sqlite3_value **val)
-{
-    builder_t *b = n_val > 0 ? sqlite3_value_pointer(val[0], "arc_pp_builder") : NULL;
-    int64_t id = api->xRowid(fts);
-    int size[3] = { 0, 0, 0 }, rc = SQLITE_OK;
-    size_t base[3], total = 0;
-
-    if (!b || b->failed) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    for (int c = 0; c < 3 && rc == SQLITE_OK; c++) {
-        rc = api->xColumnSize(fts, c, &size[c]);
-        base[c] = total;
-        total += (size_t)(size[c] > 0 ? size[c] : 0);
-    }
-    if (rc == SQLITE_OK && total + 1 > b->mark_cap) {
-        uint16_t *m = realloc(b->mark, (total + 1) * 2 * sizeof *m);
-        if (!m)
-            rc = SQLITE_NOMEM;
-        else {
-            memset(m, 0, (total + 1) * 2 * sizeof *m);
-            b->mark = m;
-            b->mark_cap = (total + 1) * 2;
-        }
-    }
-    b->occ_n = 0;
-    for (int p = 0; p < b->k && rc == SQLITE_OK; p++) {
-        Fts5PhraseIter it;
-        int col = -1, off = -1;
-        rc = api->xPhraseFirst(fts, p, &it, &col, &off);
-        for (; rc == SQLITE_OK && col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
-            if (col > 2 || off < 0 || off >= size[col])
-                continue;
-            if (b->occ_n + 3 > b->occ_cap) {
-                size_t cap = b->occ_cap ? b->occ_cap * 2 : 1024;
-                int *o = realloc(b->occ, cap * sizeof *o);
-                if (!o) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                b->occ = o;
-                b->occ_cap = cap;
-            }
-            b->occ[b->occ_n++] = col;
-            b->occ[b->occ_n++] = off;
-            b->occ[b->occ_n++] = p;
-            b->mark[base[col] + (size_t)off] = (uint16_t)(p + 1);
-        }
-    }
-    for (size_t i = 0; i < b->occ_n && rc == SQLITE_OK; i += 3) {
-        int col = b->occ[i], off = b->occ[i + 1], p = b->occ[i + 2];
-        if (off + 1 < size[col]) {
-            int q = b->mark[base[col] + (size_t)off + 1];
-            if (q && plist_add(b, &b->pl[(size_t)p * (size_t)b->k + (size_t)(q - 1)], id))
-                rc = SQLITE_NOMEM;
-        }
-    }
-    for (size_t i = 0; i < b->occ_n; i += 3)
-        b->mark[base[b->occ[i]] + (size_t)b->occ[i + 1]] = 0;
-    if (rc != SQLITE_OK) {
-        b->failed = 1;
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    sqlite3_result_null(ctx);
-}
-
-static arc_status_t
-register_collect(arc_db_t *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-
-    if (sqlite3_prepare_v2(db->sql, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-        return Arc_db_sqlerr(db, "finding the FTS5 API");
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (!api || api->iVersion < 2
-        || api->xCreateFunction(api, "arc_pp_collect", NULL, collect_fn, NULL) != SQLITE_OK)
-        return Arc_db_error(db, ARC_E_DB, "the FTS5 API is not available");
-    return ARC_OK;
 }
 
 /* A move's rows, read in order: pair = -1 once all are read. */
@@ -432,20 +517,88 @@ buf_put(piece_t *w, const void *data, size_t n)
     return 0;
 }
 
+/* The listed words: the most frequent of term_top (built just before),
+ * kept when the word, written as a query, gives itself; the first
+ * pp_words are frequent, the others (in at least 1/pp_mid_div of the
+ * rows) are listed only beside a frequent one. */
+static int
+words_choose(arc_db_t *db, builder_t *b, fts5_tokenizer *tk, Fts5Tokenizer *tok)
+{
+    sqlite3_stmt *st = NULL;
+    double min_df = b->n_row / pp_mid_div;
+    int rc;
+
+    if (!(b->word = malloc((size_t)PP_VOCAB_MAX * sizeof *b->word)))
+        return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(db->sql, "SELECT term, df FROM term_top ORDER BY df DESC, term"
+                                     " LIMIT ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        sqlite3_bind_int(st, 1, PP_VOCAB_MAX * 2);
+    while (rc == SQLITE_OK && b->k < PP_VOCAB_MAX && sqlite3_step(st) == SQLITE_ROW) {
+        const char *w = (const char *)sqlite3_column_text(st, 0);
+        toks_t t;
+        if (b->k >= pp_words && (double)sqlite3_column_int64(st, 1) < min_df)
+            break;
+        memset(&t, 0, sizeof t);
+        if (!w || strlen(w) > PP_TOK_MAX || strpbrk(w, "\" "))
+            continue;
+        tk->xTokenize(tok, &t, FTS5_TOKENIZE_QUERY, w, (int)strlen(w), toks_cb);
+        if (t.bad || t.n != 1 || strcmp(t.tok[0], w) != 0)
+            continue;
+        snprintf(b->word[b->k], sizeof b->word[b->k], "%s", w);
+        b->k++;
+    }
+    sqlite3_finalize(st);
+    b->k_freq = b->k < pp_words ? b->k : pp_words;
+    b->wmask = 1;
+    while (b->wmask + 1 < (uint32_t)b->k * 2)
+        b->wmask = b->wmask * 2 + 1;
+    if (!(b->wslot = calloc((size_t)b->wmask + 1, sizeof *b->wslot)))
+        return SQLITE_NOMEM;
+    /* the order of spelling, for writing the pairs in key order */
+    {
+        spelt_t *by = malloc(((size_t)b->k + 1) * sizeof *by);
+        if (!by || !(b->alpha = malloc(((size_t)b->k + 1) * sizeof *b->alpha))) {
+            free(by);
+            return SQLITE_NOMEM;
+        }
+        for (int i = 0; i < b->k; i++) {
+            by[i].w = b->word[i];
+            by[i].i = (uint32_t)i;
+        }
+        qsort(by, (size_t)b->k, sizeof *by, cmp_word);
+        for (int i = 0; i < b->k; i++)
+            b->alpha[by[i].i] = (uint32_t)i;
+        free(by);
+    }
+    for (int i = 0; i < b->k; i++) {
+        uint32_t s = (uint32_t)Arc_hash_bytes(b->word[i], strlen(b->word[i])) & b->wmask;
+        while (b->wslot[s])
+            s = (s + 1) & b->wmask;
+        b->wslot[s] = i + 1;
+    }
+    /* (untouched slots cost address space, not memory) */
+    if (!(b->pslot = calloc((size_t)b->k_freq * (size_t)b->k * 2 + 1, sizeof *b->pslot)))
+        return SQLITE_NOMEM;
+    return rc;
+}
+
 /* Contract in archive-private.h. */
 arc_status_t
 Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
 {
-    char words[PP_WORDS][PP_TOK_MAX + 1];
-    int k = 0, rc = SQLITE_OK;
-    int64_t upto = 0;
-    double n_row = 0, n_tok = 0;
-    arc_buf_t expr = { NULL, 0, 0, 0 }, list = { NULL, 0, 0, 0 };
+    int rc = SQLITE_OK;
+    int64_t upto = 0, gen = 0;
+    double n_tok = 0;
+    arc_buf_t list = { NULL, 0, 0, 0 };
     builder_t b;
-    sqlite3_stmt *st = NULL, *mv = NULL;
+    sqlite3_stmt *st = NULL, *mv = NULL, *ordst = NULL;
     run_t *cur = NULL;
-    piece_t whole = { NULL, 0, 0 };
-    int made = 0;
+    piece_t whole = { NULL, 0, 0 }, blk = { NULL, 0, 0 };
+    int made = 0, n_blk = 0;
+    uint32_t n_order = 0;
+    int64_t cache_kib = 0;
+    int64_t blk_last = 0;
     fts5_tokenizer tk;
     Fts5Tokenizer *tok = NULL;
     arc_status_t s;
@@ -453,53 +606,34 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     *pairs = *bytes = 0;
     memset(&b, 0, sizeof b);
     if (sqlite3_exec(db->sql, "DELETE FROM phrase_pair; DELETE FROM phrase_pair_meta;"
-                              " DELETE FROM phrase_pair_stale", NULL, NULL, NULL) != SQLITE_OK)
+                              " DELETE FROM phrase_pair_stale; DELETE FROM phrase_pair_word;"
+                              " DELETE FROM phrase_pair_ord", NULL, NULL, NULL) != SQLITE_OK)
         return Arc_db_sqlerr(db, "clearing the pair lists");
-    if ((s = register_collect(db)) || (s = Arc_fts5_tokenizer(db, &tk, &tok)))
+    if ((s = Arc_fts5_tokenizer(db, &tk, &tok)))
         return s;
-    /* the most frequent words: those of the word lists (term_top, built
-     * just before), kept when the word, written as a query, gives itself */
-    rc = sqlite3_prepare_v2(db->sql, "SELECT term FROM term_top ORDER BY df DESC, term LIMIT ?1",
-                            -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        sqlite3_bind_int(st, 1, PP_WORDS);
-    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-        const char *w = (const char *)sqlite3_column_text(st, 0);
-        toks_t t;
-        memset(&t, 0, sizeof t);
-        if (!w || strlen(w) > PP_TOK_MAX || strpbrk(w, "\" "))
-            continue;
-        tk.xTokenize(tok, &t, FTS5_TOKENIZE_QUERY, w, (int)strlen(w), toks_cb);
-        if (t.bad || t.n != 1 || strcmp(t.tok[0], w) != 0)
-            continue;
-        snprintf(words[k], sizeof words[k], "%s", w);
-        Arc_buf_add(&expr, k ? " OR \"" : "\"");
-        Arc_buf_add(&expr, w);
-        Arc_buf_add(&expr, "\"");
-        Arc_buf_add(&list, k ? " " : "");
-        Arc_buf_add(&list, w);
-        k++;
+    /* the pass reads each page once and appends: a small page cache is
+     * enough, and the memory goes to the lists (restored at the end) */
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA cache_size", -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW) {
+        cache_kib = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (sqlite3_exec(db->sql, "PRAGMA cache_size = -" PP_BUILD_CACHE_KIB, NULL, NULL, NULL)
+            != SQLITE_OK)
+            cache_kib = 0;
     }
     sqlite3_finalize(st);
     st = NULL;
-    tk.xDelete(tok);
+    rc = averages(db, &b.n_row, &n_tok);
     if (rc == SQLITE_OK)
-        rc = averages(db, &n_row, &n_tok);
-    if (rc == SQLITE_OK && (expr.failed || list.failed))
-        rc = SQLITE_NOMEM;
-    if (rc != SQLITE_OK || k < 2)
+        rc = words_choose(db, &b, &tk, tok);
+    if (rc != SQLITE_OK || b.k_freq < 2)
         goto done;
     if (sqlite3_prepare_v2(db->sql, "SELECT max(id) FROM article", -1, &st, NULL) == SQLITE_OK
         && sqlite3_step(st) == SQLITE_ROW)
         upto = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     st = NULL;
-    b.k = k;
-    b.n_row = n_row;
-    if (!(b.pl = calloc((size_t)k * (size_t)k, sizeof *b.pl))) {
-        rc = SQLITE_NOMEM;
-        goto done;
-    }
     /* lists beyond the memory budget wait in a temporary table (one row
      * per list and move, rowids in the order written) */
     rc = sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.arc_pp_chunk;"
@@ -510,25 +644,73 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
         rc = sqlite3_prepare_v2(db->sql, "INSERT INTO temp.arc_pp_chunk(rowid, pair, ids)"
                                          " VALUES (?1, ?2, ?3)", -1, &mv, NULL);
     }
-    /* one pass over the index: every row holding one of the words, with
-     * the positions of each (FTS5's own, so exactly what it matches) */
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->sql, "SELECT arc_pp_collect(article_fts, ?2) FROM article_fts"
-                                         " WHERE article_fts MATCH ?1 AND rowid <= ?3", -1, &st,
+        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair_ord(blk, ids) VALUES (?1, ?2)",
+                                -1, &ordst, NULL);
+    /* one pass over the articles, in id order: the ordinal of an article
+     * is its place in that order (the lists hold ordinals, which take
+     * about half the bytes of ids; phrase_pair_ord maps them back), its
+     * tokens those of the index's own tokenizer */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->sql, "SELECT id, title, summary, arc_body(body, id)"
+                                         " FROM article WHERE id <= ?1 ORDER BY id", -1, &st,
                                 NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, expr.data, -1, SQLITE_STATIC);
-        sqlite3_bind_pointer(st, 2, &b, "arc_pp_builder", NULL);
-        sqlite3_bind_int64(st, 3, upto);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-            if (b.held > pp_budget && (rc = lists_move(&b, mv)) != SQLITE_OK)
+        sqlite3_bind_int64(st, 1, upto);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(st, 0);
+            unsigned char v[10];
+            if (b.ord == INT32_MAX) {
+                rc = SQLITE_FULL;
                 break;
+            }
+            for (int col = 1; col <= 3 && !b.failed; col++) {
+                const char *t = (const char *)sqlite3_column_text(st, col);
+                int len = sqlite3_column_bytes(st, col);
+                b.prev = -1;
+                if (t && len > 0
+                    && (rc = tk.xTokenize(tok, &b, FTS5_TOKENIZE_DOCUMENT, t, len, build_cb))
+                           != SQLITE_OK)
+                    break;
+            }
+            if (rc != SQLITE_OK || b.failed)
+                break;
+            if (buf_put(&blk, v, Arc_varint_put(v, (uint64_t)(id - blk_last)))) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            blk_last = id;
+            if (++b.ord % PP_ORD_BLOCK == 0) {
+                sqlite3_reset(ordst);
+                sqlite3_bind_int64(ordst, 1, n_blk++);
+                sqlite3_bind_blob(ordst, 2, blk.b, (int)blk.len, SQLITE_STATIC);
+                rc = sqlite3_step(ordst);
+                if (rc != SQLITE_DONE)
+                    break;
+                rc = SQLITE_OK;
+                blk.len = 0;
+                blk_last = 0;
+            }
+            /* over the budget: the long lists move (few rows, most of
+             * the bytes), all of them when that is not enough */
+            if (b.held > pp_budget
+                && ((rc = lists_move(&b, mv, PP_MOVE_MIN)) != SQLITE_OK
+                    || (b.held > pp_budget / 2 && (rc = lists_move(&b, mv, 1)) != SQLITE_OK)))
+                break;
+        }
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(st);
     st = NULL;
     if (rc == SQLITE_OK && b.failed)
-        rc = SQLITE_NOMEM;
+        rc = b.failed;
+    if (rc == SQLITE_OK && blk.len > 0) {
+        sqlite3_reset(ordst);
+        sqlite3_bind_int64(ordst, 1, n_blk++);
+        sqlite3_bind_blob(ordst, 2, blk.b, (int)blk.len, SQLITE_STATIC);
+        rc = sqlite3_step(ordst);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
     /* the moves, read side by side (each in pair order): a list is its
      * pieces in the order moved, then what is still held */
     if (rc == SQLITE_OK && b.n_runs > 0 && !(cur = calloc(b.n_runs, sizeof *cur)))
@@ -547,82 +729,115 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair(pair, n, ids)"
                                          " VALUES (?1, ?2, ?3)", -1, &st, NULL);
-    for (int p = 0; p < k && rc == SQLITE_OK; p++) {
-        for (int q = 0; q < k && rc == SQLITE_OK; q++) {
-            size_t i = (size_t)p * (size_t)k + (size_t)q;
-            plist_t *l = &b.pl[i];
-            const unsigned char *ids = l->b;
-            size_t len = l->len;
-            char key[2 * PP_TOK_MAX + 2];
-            int moved = 0;
-            for (size_t r = 0; r < b.n_runs && rc == SQLITE_OK; r++) {
-                if (cur[r].pair != (int64_t)i)
-                    continue;
-                if (!moved)
-                    whole.len = 0;
-                moved = 1;
-                if (!l->dense && buf_put(&whole, sqlite3_column_blob(cur[r].st, 1),
-                                         (size_t)sqlite3_column_bytes(cur[r].st, 1)))
-                    rc = SQLITE_NOMEM;
-                else
-                    rc = run_next(&cur[r]);
-            }
-            if (rc != SQLITE_OK || l->n == 0)
-                continue;      /* no row: the pair occurs nowhere */
-            if (moved && !l->dense) {
-                if (buf_put(&whole, l->b, l->len)) {
-                    rc = SQLITE_NOMEM;
-                    continue;
-                }
-                ids = whole.b;
-                len = whole.len;
-            }
-            pair_key(key, words[p], words[q]);
-            sqlite3_reset(st);
-            sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(st, 2, l->dense ? -1 : l->n);
-            if (l->dense)
-                sqlite3_bind_null(st, 3);
+    if (rc == SQLITE_OK)
+        rc = pairs_order(&b, 0, &n_order);
+    for (uint32_t j = 0; j < n_order && rc == SQLITE_OK; j++) {
+        uint32_t i = (uint32_t)(b.order[j] & 0xffffffffu);
+        plist_t *l = &b.pl[i];
+        const unsigned char *ids = plist_bytes(l);
+        size_t len = l->len;
+        char key[2 * PP_TOK_MAX + 2];
+        int moved = 0;
+        for (size_t r = 0; r < b.n_runs && rc == SQLITE_OK; r++) {
+            if (cur[r].pair != (int64_t)i)
+                continue;
+            if (!moved)
+                whole.len = 0;
+            moved = 1;
+            if (!l->dense && buf_put(&whole, sqlite3_column_blob(cur[r].st, 1),
+                                     (size_t)sqlite3_column_bytes(cur[r].st, 1)))
+                rc = SQLITE_NOMEM;
             else
-                sqlite3_bind_blob(st, 3, ids, (int)len, SQLITE_STATIC);
-            rc = sqlite3_step(st);
-            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-            (*pairs)++;
-            if (!l->dense)
-                *bytes += (int64_t)len + (int64_t)strlen(key);
+                rc = run_next(&cur[r]);
+        }
+        if (rc != SQLITE_OK)
+            continue;
+        if (moved && !l->dense) {
+            if (buf_put(&whole, plist_bytes(l), l->len)) {
+                rc = SQLITE_NOMEM;
+                continue;
+            }
+            ids = whole.b;
+            len = whole.len;
+        }
+        pair_key(key, b.word[l->w1], b.word[l->w2]);
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, l->dense ? -1 : (int64_t)l->n);
+        if (l->dense)
+            sqlite3_bind_null(st, 3);
+        else
+            sqlite3_bind_blob(st, 3, ids, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        (*pairs)++;
+        if (!l->dense)
+            *bytes += (int64_t)len + (int64_t)strlen(key);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* the words, so that a search knows which pairs have lists */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair_word(term, kind) VALUES (?1, ?2)",
+                                -1, &st, NULL);
+    for (int i = 0; i < b.k && rc == SQLITE_OK; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, b.word[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, i < b.k_freq ? 1 : 2);
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        if (i < b.k_freq) {
+            Arc_buf_add(&list, i ? " " : "");
+            Arc_buf_add(&list, b.word[i]);
         }
     }
     sqlite3_finalize(st);
     st = NULL;
+    if (rc == SQLITE_OK && list.failed)
+        rc = SQLITE_NOMEM;
+    /* a new generation: a reader's cached map of ordinals is then stale */
+    sqlite3_randomness(sizeof gen, &gen);
+    gen &= INT64_MAX;
     if (rc == SQLITE_OK
-        && (rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair_meta(id, upto, words)"
-                                             " VALUES (1, ?1, ?2)", -1, &st, NULL)) == SQLITE_OK) {
+        && (rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair_meta(id, upto, words, gen)"
+                                             " VALUES (1, ?1, ?2, ?3)", -1, &st, NULL))
+               == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, upto);
-        sqlite3_bind_text(st, 2, list.data, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, list.data ? list.data : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, gen);
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(st);
 done:
+    tk.xDelete(tok);
+    if (cache_kib) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = %lld", (long long)cache_kib);
+        sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
+    }
     for (size_t r = 0; cur && r < b.n_runs; r++)
         sqlite3_finalize(cur[r].st);
     free(cur);
     sqlite3_finalize(mv);
+    sqlite3_finalize(ordst);
     if (made) {
         int drc = sqlite3_exec(db->sql, "DROP TABLE IF EXISTS temp.arc_pp_chunk", NULL, NULL,
                                NULL);
         if (rc == SQLITE_OK)
             rc = drc;
     }
-    if (b.pl)
-        for (size_t i = 0; i < (size_t)k * (size_t)k; i++)
-            free(b.pl[i].b);
+    for (uint32_t i = 0; i < b.n_pl; i++)
+        plist_clear(&b.pl[i]);
     free(b.pl);
-    free(b.mark);
-    free(b.occ);
+    free(b.pslot);
+    free(b.word);
+    free(b.wslot);
+    free(b.alpha);
+    free(b.order);
     free(b.runs);
     free(whole.b);
-    Arc_buf_free(&expr);
+    free(blk.b);
     Arc_buf_free(&list);
     if (rc == SQLITE_NOMEM)
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
@@ -714,8 +929,9 @@ confirm_one(arc_db_t *db, sqlite3_stmt *row, fts5_tokenizer *tk, Fts5Tokenizer *
     return SQLITE_OK;
 }
 
-/* The ids of pair "a b" (ascending) into out; *state 0 no row (the pair
- * occurs in no listed article), 1 a list, 2 too frequent to be listed. */
+/* The ordinals of pair "a b" in [lo, hi) (ascending) into out; *state 0
+ * no row (the pair occurs in no listed article), 1 a list, 2 too
+ * frequent to be listed. */
 static int
 pair_ids(sqlite3_stmt *st, const char *a, const char *b, int64_t lo, int64_t hi,
          idvec_t *out, int *state)
@@ -741,17 +957,75 @@ pair_ids(sqlite3_stmt *st, const char *a, const char *b, int64_t lo, int64_t hi,
     {
         const unsigned char *p = sqlite3_column_blob(st, 1);
         const unsigned char *end = p + sqlite3_column_bytes(st, 1);
-        int64_t id = 0;
+        int64_t ord = -1;
         uint64_t d;
         while (p && p < end && Arc_varint_get(&p, end, &d) == 0) {
-            id += (int64_t)d;
-            if (id >= hi)
+            ord += (int64_t)d;
+            if (ord >= hi)
                 break;
-            if (id >= lo && idvec_push(out, id))
+            if (ord >= lo && idvec_push(out, ord))
                 return SQLITE_NOMEM;
         }
     }
     return SQLITE_OK;
+}
+
+/* The ids of the lists' ordinals (phrase_pair_ord) for generation gen,
+ * read once per handle and generation: db->pp_ord. */
+static int
+ord_map(arc_db_t *db, int64_t gen)
+{
+    sqlite3_stmt *st = NULL;
+    idvec_t m = { NULL, 0, 0 };
+    int rc;
+
+    if (db->pp_ord && db->pp_gen == gen)
+        return SQLITE_OK;
+    free(db->pp_ord);
+    db->pp_ord = NULL;
+    db->pp_ord_n = 0;
+    rc = sqlite3_prepare_v2(db->sql, "SELECT ids FROM phrase_pair_ord ORDER BY blk", -1, &st,
+                            NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0);
+        const unsigned char *end = p + sqlite3_column_bytes(st, 0);
+        int64_t id = 0;
+        uint64_t d;
+        while (p && p < end && Arc_varint_get(&p, end, &d) == 0) {
+            id += (int64_t)d;
+            if (idvec_push(&m, id)) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+        }
+        rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
+    }
+    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK) {
+        free(m.v);
+        return rc;
+    }
+    db->pp_ord = m.v;
+    db->pp_ord_n = m.n;
+    db->pp_gen = gen;
+    return SQLITE_OK;
+}
+
+/* The first ordinal whose id is at least id. */
+static int64_t
+ord_of(const arc_db_t *db, int64_t id)
+{
+    size_t a = 0, b = db->pp_ord_n;
+
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (db->pp_ord[m] < id)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return (int64_t)a;
 }
 
 static double
@@ -791,13 +1065,12 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
 {
     toks_t ph;
     size_t len = fts ? strlen(fts) : 0;
-    int in_f[PP_MAX_TOKENS], rc = SQLITE_OK, n_lists = 0;
-    int64_t upto = 0, stale_n = 0, hi_list, id_max = INT64_MAX;
+    int kind[PP_MAX_TOKENS], in_pair[PP_MAX_TOKENS], rc = SQLITE_OK, n_lists = 0, meta = 0;
+    int64_t upto = 0, gen = 0, stale_n = 0, hi_list, id_max = INT64_MAX, lo_o, hi_o;
     double n_row = 0, n_tok = 0, idf, avgdl;
     idvec_t cand = { NULL, 0, 0 }, tmp = { NULL, 0, 0 }, stale = { NULL, 0, 0 };
     idvec_t out_id = { NULL, 0, 0 };
     double *out_s = NULL;
-    char *words = NULL;
     sqlite3_stmt *st = NULL, *row = NULL;
     fts5_tokenizer tk;
     Fts5Tokenizer *tok = NULL;
@@ -813,41 +1086,41 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     if (!pp_enabled || pp_enabled == 3 || len < 5 || fts[0] != '"' || fts[len - 1] != '"'
         || memchr(fts + 1, '"', len - 2) || !memchr(fts + 1, ' ', len - 2))
         return ARC_OK;
-    if (sqlite3_prepare_v2(db->sql, "SELECT upto, words, (SELECT max(id) FROM article)"
+    /* (an archive before schema 15 has no gen: its lists hold ids, and
+     * are not used) */
+    if (sqlite3_prepare_v2(db->sql, "SELECT upto, gen, (SELECT max(id) FROM article)"
                            " FROM phrase_pair_meta WHERE id = 1",
                            -1, &st, NULL) != SQLITE_OK)
         return ARC_OK;        /* no lists in this archive */
     if (sqlite3_step(st) == SQLITE_ROW) {
         upto = sqlite3_column_int64(st, 0);
-        words = Arc_strdup((const char *)sqlite3_column_text(st, 1));
+        gen = sqlite3_column_int64(st, 1);
         id_max = sqlite3_column_int64(st, 2);
+        meta = 1;
     }
     sqlite3_finalize(st);
     st = NULL;
-    if (!words)
+    if (!meta)
         return ARC_OK;
-    if (Arc_fts5_tokenizer(db, &tk, &tok)) {
-        free(words);
+    if (Arc_fts5_tokenizer(db, &tk, &tok))
         return ARC_OK;
-    }
     memset(&ph, 0, sizeof ph);
     tk.xTokenize(tok, &ph, FTS5_TOKENIZE_QUERY, fts + 1, (int)len - 2, toks_cb);
     if (ph.bad || ph.n < 2)
         goto decline;
-    for (int i = 0; i < ph.n; i++) {
-        const char *w = words, *e;
-        size_t tl = strlen(ph.tok[i]);
-        in_f[i] = 0;
-        for (; *w; w = *e ? e + 1 : e) {
-            e = strchr(w, ' ');
-            if (!e)
-                e = w + strlen(w);
-            if ((size_t)(e - w) == tl && memcmp(w, ph.tok[i], tl) == 0) {
-                in_f[i] = 1;
-                break;
-            }
-        }
+    /* which words are listed: 1 frequent, 2 listed beside a frequent one */
+    rc = sqlite3_prepare_v2(db->sql, "SELECT kind FROM phrase_pair_word WHERE term = ?1", -1,
+                            &st, NULL);
+    for (int i = 0; i < ph.n && rc == SQLITE_OK; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, ph.tok[i], -1, SQLITE_STATIC);
+        kind[i] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        in_pair[i] = 0;
     }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_OK)
+        goto decline;
     /* changed or late articles since the lists: checked one by one */
     rc = sqlite3_prepare_v2(db->sql, "SELECT id FROM phrase_pair_stale WHERE id >= ?1 AND id < ?2"
                                      " ORDER BY id LIMIT ?3", -1, &st, NULL);
@@ -865,19 +1138,25 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     st = NULL;
     if (rc != SQLITE_OK || stale_n > PP_STALE_MAX)
         goto decline;
-    /* the candidates: articles holding every listed pair */
+    /* the candidates: articles holding every listed pair (ordinals in
+     * the lists, ids once intersected) */
     hi_list = upto < INT64_MAX ? upto + 1 : upto;
     if (hi_list > hi)
         hi_list = hi;
+    if ((rc = ord_map(db, gen)) != SQLITE_OK)
+        goto decline;
+    lo_o = ord_of(db, lo);
+    hi_o = ord_of(db, hi_list);
     rc = sqlite3_prepare_v2(db->sql, "SELECT n, ids FROM phrase_pair WHERE pair = ?1", -1, &st,
                             NULL);
     for (int i = 0; i + 1 < ph.n && rc == SQLITE_OK; i++) {
         int state;
-        if (!in_f[i] || !in_f[i + 1])
+        if (!kind[i] || !kind[i + 1] || (kind[i] != 1 && kind[i + 1] != 1))
             continue;
-        rc = pair_ids(st, ph.tok[i], ph.tok[i + 1], lo, hi_list, &tmp, &state);
+        rc = pair_ids(st, ph.tok[i], ph.tok[i + 1], lo_o, hi_o, &tmp, &state);
         if (rc != SQLITE_OK || state == 2)
             continue;
+        in_pair[i] = in_pair[i + 1] = 1;
         if (n_lists++ == 0) {
             idvec_t t = cand;
             cand = tmp;
@@ -890,11 +1169,18 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     st = NULL;
     if (rc != SQLITE_OK || n_lists == 0)
         goto decline;
+    for (size_t i = 0; i < cand.n; i++) {
+        if (cand.v[i] >= (int64_t)db->pp_ord_n) {
+            rc = SQLITE_CORRUPT;      /* a list beyond the map */
+            goto decline;
+        }
+        cand.v[i] = db->pp_ord[cand.v[i]];
+    }
     /* still many: keep those holding another word, by its rowids */
     for (int i = 0; i < ph.n && rc == SQLITE_OK && cand.n > PP_CONFIRM_MAX / 4; i++) {
         arc_buf_t q = { NULL, 0, 0, 0 };
         int64_t seen = 0;
-        if (in_f[i] || term_df(db, ph.tok[i]) > PP_RARE_CAP)
+        if (in_pair[i] || term_df(db, ph.tok[i]) > PP_RARE_CAP)
             continue;
         Arc_buf_add(&q, "\"");
         Arc_buf_addn(&q, fts + 1 + ph.start[i], (size_t)(ph.end[i] - ph.start[i]));
@@ -1016,7 +1302,6 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     free(cand.v);
     free(tmp.v);
     free(stale.v);
-    free(words);
     tk.xDelete(tok);
     return ARC_OK;
 fail:
@@ -1025,7 +1310,6 @@ fail:
     free(cand.v);
     free(tmp.v);
     free(stale.v);
-    free(words);
     tk.xDelete(tok);
     if (rc == SQLITE_NOMEM)
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
@@ -1036,7 +1320,6 @@ decline:
     free(cand.v);
     free(tmp.v);
     free(stale.v);
-    free(words);
     tk.xDelete(tok);
     if (rc == SQLITE_NOMEM)
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");

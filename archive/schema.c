@@ -530,12 +530,44 @@ static const char *const schema_v14[] = {
     NULL
 };
 
+/*
+ * v15 (issue 5; docs/ranking.md "Phrases of frequent words"): the pair
+ * lists also cover each frequent word beside a word in at least 1/200 of
+ * the articles, and hold ordinals (an article's place in id order when
+ * the lists were built) instead of ids, which takes about half the bytes.
+ *  - phrase_pair_word: the listed words, kind 1 frequent, 2 the others.
+ *  - phrase_pair_ord: the ids by ordinal, 4,096 a row (delta varints
+ *    from 0 in each row).
+ *  - phrase_pair_meta gains gen: a random number per build, so that a
+ *    reader that keeps the ordinals knows when they changed (the table
+ *    is made again: its only row went with the old lists).
+ * The old lists hold ids and are dropped: phrases are searched by FTS5
+ * alone until the next `newsindex optimize` builds the new ones.
+ */
+static const char *const schema_v15[] = {
+    "DELETE FROM phrase_pair",
+    "DELETE FROM phrase_pair_stale",
+    "DROP TABLE IF EXISTS phrase_pair_meta",
+    "CREATE TABLE phrase_pair_meta("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " upto INTEGER NOT NULL,"
+    " words TEXT NOT NULL,"
+    " gen INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS phrase_pair_word("
+    " term TEXT PRIMARY KEY,"
+    " kind INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS phrase_pair_ord("
+    " blk INTEGER PRIMARY KEY,"
+    " ids BLOB NOT NULL)",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
                                                  schema_v7, schema_v8, schema_v9,
                                                  schema_v10, schema_v11, schema_v12,
-                                                 schema_v13, schema_v14 };
+                                                 schema_v13, schema_v14, schema_v15 };
 
 int
 arc_schema_version(void)

@@ -97,6 +97,11 @@ put(arc_db_t *db, int i, int d, const char *body_override)
         snprintf(title + l, sizeof title - l, " bridge");
     }
     words(summary, sizeof summary, 12, NULL);
+    if (i % 8 == 3) {
+        /* words in one row in eight: below every word of the vocabulary */
+        size_t l = strlen(summary);
+        snprintf(summary + l, sizeof summary - l, " the keeper mayor and lighthouse");
+    }
     words(body, sizeof body, 90, i % 5 == 0 ? "fire" : NULL);
     memset(&a, 0, sizeof a);
     a.url = url;
@@ -223,6 +228,65 @@ test_phrase_matches_equal_fts5_through_the_lists(void **state)
     /* most phrases are answered by the lists (the rest: a dense pair
      * only, a word outside the vocabulary alone, too many candidates) */
     assert_true(answered >= 30);
+    arc_db_close(db);
+}
+
+/* Whether the lists alone answer phrase fts. */
+static int
+lists_answer(arc_db_t *db, const char *fts)
+{
+    int64_t *ids = NULL;
+    double *scores = NULL;
+    size_t n = 0;
+    int more = 0, used = 0;
+
+    Arc_phrase_pairs_enable(2);
+    assert_int_equal(Arc_phrase_pairs_scan(db, fts, 0, 0, 1.0, 100000, 100000, &ids, &scores,
+                                           &n, &more, &used), ARC_OK);
+    Arc_phrase_pairs_enable(1);
+    free(ids);
+    free(scores);
+    return used;
+}
+
+/* With few frequent words, the other words in enough rows are listed
+ * beside a frequent one (never beside each other): a phrase of a
+ * frequent word and such a word is answered by the lists, exactly; a
+ * phrase of two such words is not (no list says where the pair is not). */
+static void
+test_a_frequent_word_beside_a_listed_word_has_a_list(void **state)
+{
+    static const char *const extra[] = {
+        "\"the keeper\"", "\"keeper mayor\"", "\"the keeper mayor\"",
+        "\"mayor and lighthouse\"", "\"keeper and\"", "\"and keeper\"", "\"and fire\""
+    };
+    arc_optimize_report_t rep;
+    arc_db_t *db;
+    int64_t pairs_without;
+
+    (void)state;
+    /* the 8 most frequent words only (the words in every row among them) */
+    Arc_phrase_pairs_build_words(8, 1);
+    db = build("mid_none", 400, &rep);
+    Arc_phrase_pairs_build_words(0, 0);
+    pairs_without = rep.pairs;
+    assert_false(lists_answer(db, "\"the keeper\""));
+    arc_db_close(db);
+    /* and beside them every word in 1/40 of the rows: "keeper" in 1/8,
+     * "mayor" in more, "lighthouse" too but its stem is no query word */
+    Arc_phrase_pairs_build_words(8, 40);
+    db = build("mid", 400, &rep);
+    Arc_phrase_pairs_build_words(0, 0);
+    assert_true(rep.pairs > pairs_without);
+    assert_true(lists_answer(db, "\"the keeper\""));
+    assert_true(lists_answer(db, "\"the keeper mayor\""));
+    assert_true(lists_answer(db, "\"mayor and lighthouse\""));
+    assert_false(lists_answer(db, "\"keeper mayor\""));
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        snprintf(phrases[n_phrases++], sizeof phrases[0], "%s", extra[i]);
+    /* every answer is FTS5's; the phrases of two words both outside
+     * the 8 (half the generated ones) are not answered */
+    assert_true(check_all(db) >= 20);
     arc_db_close(db);
 }
 
@@ -651,6 +715,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phrase_matches_equal_fts5_through_the_lists),
+        cmocka_unit_test(test_a_frequent_word_beside_a_listed_word_has_a_list),
         cmocka_unit_test(test_phrase_matches_stay_exact_after_changes_since_optimize),
         cmocka_unit_test(test_phrase_never_spans_title_and_body),
         cmocka_unit_test(test_search_pages_are_the_same_with_and_without_the_lists),
