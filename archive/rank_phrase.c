@@ -284,8 +284,8 @@ typedef struct builder {
     int64_t *runs;            /* first temporary rowid of each move */
     size_t n_runs, runs_cap;
     int64_t next_row;         /* next temporary rowid */
-    uint32_t *alpha;          /* each word's place in the order of spelling */
-    uint64_t *order;          /* the pairs in the order of their keys */
+    uint32_t *by;             /* the words in the order of spelling */
+    uint32_t *fby;            /* the frequent words in the order of spelling */
     int failed;               /* an SQLite code */
 } builder_t;
 
@@ -396,14 +396,6 @@ build_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
     return SQLITE_OK;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 typedef struct spelt {
     const char *w;
     uint32_t i;
@@ -415,28 +407,33 @@ cmp_word(const void *a, const void *b)
     return strcmp(((const spelt_t *)a)->w, ((const spelt_t *)b)->w);
 }
 
-/* b->order, *n: the pairs met so far whose lists hold at least min bytes
- * (0: all of them), in the order of their keys "a b" (the order of
- * phrase_pair's primary key: a token has no byte below the space, so it
- * is the order of a, then of b), each as (key rank << 32 | index).
- * Writing the rows in that order appends to the table instead of
- * inserting all over it. */
-static int
-pairs_order(builder_t *b, uint32_t min, uint32_t *n)
-{
-    uint64_t *o = realloc(b->order, ((size_t)b->n_pl + 1) * sizeof *o);
+/* A walk over the pairs met so far in the order of their keys "a b" (the
+ * order of phrase_pair's primary key: a token has no byte below the
+ * space, so it is the order of a, then of b). Writing the rows in that
+ * order appends to the table instead of inserting all over it. */
+typedef struct pair_walk {
+    uint32_t a, c;            /* places of the first and second word */
+} pair_walk_t;
 
-    *n = 0;
-    if (!o)
-        return SQLITE_NOMEM;
-    b->order = o;
-    for (uint32_t i = 0; i < b->n_pl; i++) {
-        uint64_t key = (uint64_t)b->alpha[b->pl[i].w1] * (uint64_t)b->k + b->alpha[b->pl[i].w2];
-        if (min == 0 || (b->pl[i].len > 0 && b->pl[i].len >= min))
-            o[(*n)++] = key << 32 | i;
+/* The next pair of the walk (an index into b->pl), or -1 at its end. */
+static int64_t
+pair_next(const builder_t *b, pair_walk_t *it)
+{
+    size_t k = (size_t)b->k;
+
+    for (; it->a < (uint32_t)b->k; it->a++, it->c = 0) {
+        uint32_t w1 = b->by[it->a];
+        int freq = (int)w1 < b->k_freq;
+        uint32_t lim = freq ? (uint32_t)b->k : (uint32_t)b->k_freq;
+        while (it->c < lim) {
+            uint32_t w2 = freq ? b->by[it->c] : b->fby[it->c];
+            size_t slot = freq ? (size_t)w1 * k + w2 : (size_t)b->k_freq * k + (size_t)w2 * k + w1;
+            it->c++;
+            if (b->pslot[slot])
+                return (int64_t)b->pslot[slot] - 1;
+        }
     }
-    qsort(o, *n, sizeof *o, cmp_u64);
-    return SQLITE_OK;
+    return -1;
 }
 
 /* Move the lists of at least min bytes to the temporary table
@@ -445,11 +442,9 @@ pairs_order(builder_t *b, uint32_t min, uint32_t *n)
 static int
 lists_move(builder_t *b, sqlite3_stmt *ins, uint32_t min)
 {
-    uint32_t n;
-    int rc = pairs_order(b, min, &n);
-
-    if (rc != SQLITE_OK)
-        return rc;
+    pair_walk_t it = { 0, 0 };
+    int64_t j;
+    int rc = SQLITE_OK;
 
     if (b->n_runs == b->runs_cap) {
         size_t cap = b->runs_cap ? b->runs_cap * 2 : 16;
@@ -460,9 +455,11 @@ lists_move(builder_t *b, sqlite3_stmt *ins, uint32_t min)
         b->runs_cap = cap;
     }
     b->runs[b->n_runs++] = b->next_row;
-    for (uint32_t j = 0; j < n && rc == SQLITE_OK; j++) {
-        uint32_t i = (uint32_t)(b->order[j] & 0xffffffffu);
+    while (rc == SQLITE_OK && (j = pair_next(b, &it)) >= 0) {
+        uint32_t i = (uint32_t)j;
         plist_t *p = &b->pl[i];
+        if (p->len == 0 || p->len < min)
+            continue;
         sqlite3_reset(ins);
         sqlite3_bind_int64(ins, 1, b->next_row++);
         sqlite3_bind_int64(ins, 2, (int64_t)i);
@@ -557,19 +554,24 @@ words_choose(arc_db_t *db, builder_t *b, fts5_tokenizer *tk, Fts5Tokenizer *tok)
         return SQLITE_NOMEM;
     /* the order of spelling, for writing the pairs in key order */
     {
-        spelt_t *by = malloc(((size_t)b->k + 1) * sizeof *by);
-        if (!by || !(b->alpha = malloc(((size_t)b->k + 1) * sizeof *b->alpha))) {
-            free(by);
+        spelt_t *sp = malloc(((size_t)b->k + 1) * sizeof *sp);
+        int nf = 0;
+        if (!sp || !(b->by = malloc(((size_t)b->k + 1) * sizeof *b->by))
+            || !(b->fby = malloc(((size_t)b->k_freq + 1) * sizeof *b->fby))) {
+            free(sp);
             return SQLITE_NOMEM;
         }
         for (int i = 0; i < b->k; i++) {
-            by[i].w = b->word[i];
-            by[i].i = (uint32_t)i;
+            sp[i].w = b->word[i];
+            sp[i].i = (uint32_t)i;
         }
-        qsort(by, (size_t)b->k, sizeof *by, cmp_word);
-        for (int i = 0; i < b->k; i++)
-            b->alpha[by[i].i] = (uint32_t)i;
-        free(by);
+        qsort(sp, (size_t)b->k, sizeof *sp, cmp_word);
+        for (int i = 0; i < b->k; i++) {
+            b->by[i] = sp[i].i;
+            if ((int)sp[i].i < b->k_freq)
+                b->fby[nf++] = sp[i].i;
+        }
+        free(sp);
     }
     for (int i = 0; i < b->k; i++) {
         uint32_t s = (uint32_t)Arc_hash_bytes(b->word[i], strlen(b->word[i])) & b->wmask;
@@ -596,7 +598,8 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     run_t *cur = NULL;
     piece_t whole = { NULL, 0, 0 }, blk = { NULL, 0, 0 };
     int made = 0, n_blk = 0;
-    uint32_t n_order = 0;
+    pair_walk_t walk = { 0, 0 };
+    int64_t j_pair;
     int64_t cache_kib = 0;
     int64_t blk_last = 0;
     fts5_tokenizer tk;
@@ -729,10 +732,8 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair(pair, n, ids)"
                                          " VALUES (?1, ?2, ?3)", -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = pairs_order(&b, 0, &n_order);
-    for (uint32_t j = 0; j < n_order && rc == SQLITE_OK; j++) {
-        uint32_t i = (uint32_t)(b.order[j] & 0xffffffffu);
+    while (rc == SQLITE_OK && (j_pair = pair_next(&b, &walk)) >= 0) {
+        uint32_t i = (uint32_t)j_pair;
         plist_t *l = &b.pl[i];
         const unsigned char *ids = plist_bytes(l);
         size_t len = l->len;
@@ -833,8 +834,8 @@ done:
     free(b.pslot);
     free(b.word);
     free(b.wslot);
-    free(b.alpha);
-    free(b.order);
+    free(b.by);
+    free(b.fby);
     free(b.runs);
     free(whole.b);
     free(blk.b);
