@@ -1366,7 +1366,8 @@ arc_status_t arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report
  * How current the lists of arc_rank_optimize() are, so that a long import
  * can suggest running it again.
  * @param listed OUT articles indexed when the lists were built, or -1 when
- *                   the archive has none.
+ *                   the archive has none (or not all of them: the phrase
+ *                   lists are gone after an upgrade to schema 15).
  * @param newer  OUT articles stored with a larger id since (every article
  *                   when there are no lists). Late imports with older ids
  *                   are not counted.

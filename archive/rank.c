@@ -1467,6 +1467,16 @@ arc_rank_lists_state(arc_db_t *db, int64_t *listed, int64_t *newer)
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return Arc_db_sqlerr(db, "reading the word lists");
     }
+    /* word lists without the phrase lists (an upgrade to schema 15 drops
+     * them): the lists are not whole, as if there were none */
+    if (*listed >= 0 && sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM phrase_pair_meta",
+                                           -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0) {
+            *listed = -1;
+            upto = 0;
+        }
+        sqlite3_finalize(st);
+    }
     st = Arc_db_prepare(db, "SELECT count(*) FROM article WHERE id > ?1");
     if (!st)
         return ARC_E_DB;

@@ -143,6 +143,24 @@ phrase_tokens(arc_db_t *db, const char *fts, size_t len, toks_t *ph)
     return !ph->bad && ph->n >= 2;
 }
 
+/* The SQLite varint at p[*at] (of len bytes: 7 bits a byte, high bit set
+ * on all but the last, a ninth byte gives 8 bits), *at moved past it. */
+static uint64_t
+sqlite_varint(const unsigned char *p, int len, int *at)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; *at < len && i < 9; i++) {
+        unsigned char c = p[(*at)++];
+        if (i == 8)
+            return (v << 8) | c;
+        v = (v << 7) | (c & 0x7f);
+        if (!(c & 0x80))
+            break;
+    }
+    return v;
+}
+
 /* The FTS5 averages record: rows and tokens of all columns. */
 static int
 averages(arc_db_t *db, double *n_row, double *n_tok)
@@ -161,19 +179,7 @@ averages(arc_db_t *db, double *n_row, double *n_tok)
         int len = sqlite3_column_bytes(st, 0), at = 0;
         /* SQLite varints: nRow then one total per column */
         for (int field = 0; field < 4 && p && at < len; field++) {
-            uint64_t v = 0;
-            for (int i = 0; at < len && i < 9; i++, at++) {
-                if (i == 8) {
-                    v = (v << 8) | p[at];
-                    at++;
-                    break;
-                }
-                v = (v << 7) | (p[at] & 0x7f);
-                if (!(p[at] & 0x80)) {
-                    at++;
-                    break;
-                }
-            }
+            uint64_t v = sqlite_varint(p, len, &at);
             if (field == 0)
                 *n_row = (double)v;
             else
@@ -1065,22 +1071,8 @@ docsize_of(sqlite3_stmt *dsz, int64_t id, int *dl)
     if (rc == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(dsz, 0);
         int len = sqlite3_column_bytes(dsz, 0), at = 0;
-        while (p && at < len) {
-            uint64_t v = 0;
-            for (int i = 0; at < len && i < 9; i++, at++) {
-                if (i == 8) {
-                    v = (v << 8) | p[at];
-                    at++;
-                    break;
-                }
-                v = (v << 7) | (p[at] & 0x7f);
-                if (!(p[at] & 0x80)) {
-                    at++;
-                    break;
-                }
-            }
-            *dl += (int)v;
-        }
+        while (p && at < len)
+            *dl += (int)sqlite_varint(p, len, &at);
         return SQLITE_OK;
     }
     return rc == SQLITE_DONE ? SQLITE_MISMATCH : rc;

@@ -221,6 +221,13 @@ lists_state_should_count_the_articles_newer_than_the_lists(void **state)
     assert_int_equal(arc_rank_lists_state(db, &listed, &newer), ARC_OK);
     assert_int_equal(listed, 600);
     assert_int_equal(newer, 25);
+    /* the phrase lists gone (as an upgrade to schema 15 leaves them):
+     * no whole lists, every article counts */
+    assert_int_equal(sqlite3_exec(db->sql, "DELETE FROM phrase_pair_meta", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(arc_rank_lists_state(db, &listed, &newer), ARC_OK);
+    assert_int_equal(listed, -1);
+    assert_int_equal(newer, 626);
     arc_db_close(db);
 }
 
