@@ -868,12 +868,31 @@ typedef struct confirm {
     int failed;
 } confirm_t;
 
+/* Token tok (n bytes) at position pos: the longest prefix of the phrase
+ * that ends there, from every prefix that ended at pos - 1 (ring[m - 1]:
+ * the last position where a prefix of m tokens ended; the phrase is
+ * short). 1 when the whole phrase ends at pos. */
+static int
+ring_step(const toks_t *ph, int *ring, int pos, const char *tok, int n)
+{
+    int whole = 0;
+
+    for (int m = ph->n; m >= 1; m--) {
+        int prev_ok = m == 1 || (pos >= 1 && ring[m - 2] == pos - 1);
+        if (prev_ok && (int)strlen(ph->tok[m - 1]) == n
+            && memcmp(ph->tok[m - 1], tok, (size_t)n) == 0) {
+            ring[m - 1] = pos;
+            whole |= m == ph->n;
+        }
+    }
+    return whole;
+}
+
 static int
 confirm_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
 {
     confirm_t *c = ctx;
-    const toks_t *ph = c->ph;
-    int m, pos;
+    int pos;
 
     (void)start;
     (void)end;
@@ -883,18 +902,8 @@ confirm_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
     }
     pos = c->pos++;
     c->dl++;
-    /* the longest prefix of the phrase that ends at pos: extend every
-     * prefix that ended at pos - 1 (kept per length, the phrase is short) */
-    for (m = ph->n; m >= 1; m--) {
-        int prev_ok = m == 1 || (pos >= 1 && c->ring[m - 2] == pos - 1);
-        int is = prev_ok && (int)strlen(ph->tok[m - 1]) == n
-                 && memcmp(ph->tok[m - 1], tok, (size_t)n) == 0;
-        if (is) {
-            c->ring[m - 1] = pos;
-            if (m == ph->n)
-                c->freq += pp_weight[c->col];
-        }
-    }
+    if (ring_step(c->ph, c->ring, pos, tok, n))
+        c->freq += pp_weight[c->col];
     return SQLITE_OK;
 }
 
@@ -943,30 +952,24 @@ win_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
         return SQLITE_OK;
     }
     w->start[pos % PP_MAX_TOKENS] = w->base + start;
-    for (int m = ph->n; m >= 1; m--) {
-        int prev_ok = m == 1 || (pos >= 1 && w->ring[m - 2] == pos - 1);
-        if (prev_ok && (int)strlen(ph->tok[m - 1]) == n
-            && memcmp(ph->tok[m - 1], tok, (size_t)n) == 0) {
-            w->ring[m - 1] = pos;
-            if (m == ph->n) {
-                int first = w->start[(pos - (ph->n - 1)) % PP_MAX_TOKENS];
-                size_t i = 0;
-                while (i < w->n_found && w->found[i] != first)
-                    i++;
-                if (i == w->n_found) {
-                    if (w->n_found == w->cap_found) {
-                        size_t cap = w->cap_found ? w->cap_found * 2 : 16;
-                        int *f = realloc(w->found, cap * sizeof *f);
-                        if (!f) {
-                            w->failed = SQLITE_NOMEM;
-                            return SQLITE_OK;
-                        }
-                        w->found = f;
-                        w->cap_found = cap;
-                    }
-                    w->found[w->n_found++] = first;
+    if (ring_step(ph, w->ring, pos, tok, n)) {
+        /* an instance: counted once, by its first byte */
+        int first = w->start[(pos - (ph->n - 1)) % PP_MAX_TOKENS];
+        size_t i = 0;
+        while (i < w->n_found && w->found[i] != first)
+            i++;
+        if (i == w->n_found) {
+            if (w->n_found == w->cap_found) {
+                size_t cap = w->cap_found ? w->cap_found * 2 : 16;
+                int *f = realloc(w->found, cap * sizeof *f);
+                if (!f) {
+                    w->failed = SQLITE_NOMEM;
+                    return SQLITE_OK;
                 }
+                w->found = f;
+                w->cap_found = cap;
             }
+            w->found[w->n_found++] = first;
         }
     }
     return SQLITE_OK;
