@@ -62,11 +62,6 @@ struct arc_db {
      * `sql` is then NULL (state owned by xapian.cc, freed by
      * Arc_xap_close from arc_db_close) */
     struct arc_xap *xap;
-    /* the article ids of the phrase lists' ordinals (rank_phrase.c), read
-     * once per generation of the lists; freed by arc_db_close */
-    int64_t *pp_ord;
-    size_t pp_ord_n;
-    int64_t pp_gen;
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -299,6 +294,10 @@ void Arc_phrase_pairs_build_budget(size_t bytes);
  * (0: 256, at most 256) pair with each other and with every word in at
  * least 1/@p mid_div of the rows (0: 200). Process-wide; for tests. */
 void Arc_phrase_pairs_build_words(int frequent, int mid_div);
+/* Ids a row of phrase_pair_ord holds when Arc_phrase_pairs_build writes
+ * it (0: 4,096, at most 4,096); searches read it from the first row.
+ * Process-wide; for tests of maps of many rows. */
+void Arc_phrase_pairs_ord_block(int ids);
 /* Every match of @p fts among rowids [lo, hi) (hi <= 0 open) through the
  * pair lists, when @p fts is one plain phrase of several words and the
  * lists make it cheaper than FTS5's walk; else *used = 0 and nothing else.

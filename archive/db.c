@@ -250,7 +250,6 @@ arc_db_close(arc_db_t *db)
     if (db->xap)
         Arc_xap_close(db);   /* a shards handle (issue 8) */
     Arc_body_kept_free(db);
-    free(db->pp_ord);
     free(db->dir);
     free(db);
 }

@@ -213,6 +213,7 @@ pair_key(char key[2 * PP_TOK_MAX + 2], const char *a, const char *b)
 #endif
 
 static size_t pp_budget = PP_BUILD_BUDGET;
+static int pp_ord_block = PP_ORD_BLOCK;
 static int pp_words = PP_WORDS;
 static int pp_mid_div = PP_MID_DIV;
 
@@ -221,6 +222,13 @@ void
 Arc_phrase_pairs_build_budget(size_t bytes)
 {
     pp_budget = bytes ? bytes : PP_BUILD_BUDGET;
+}
+
+/* Contract in archive-private.h. */
+void
+Arc_phrase_pairs_ord_block(int ids)
+{
+    pp_ord_block = ids > 0 && ids <= PP_ORD_BLOCK ? ids : PP_ORD_BLOCK;
 }
 
 /* Contract in archive-private.h. */
@@ -690,7 +698,7 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
                 break;
             }
             blk_last = id;
-            if (++b.ord % PP_ORD_BLOCK == 0) {
+            if (++b.ord % pp_ord_block == 0) {
                 sqlite3_reset(ordst);
                 sqlite3_bind_int64(ordst, 1, n_blk++);
                 sqlite3_bind_blob(ordst, 2, blk.b, (int)blk.len, SQLITE_STATIC);
@@ -1176,62 +1184,123 @@ pair_ids(sqlite3_stmt *st, const char *a, const char *b, int64_t lo, int64_t hi,
     return SQLITE_OK;
 }
 
-/* The ids of the lists' ordinals (phrase_pair_ord) for generation gen,
- * read once per handle and generation: db->pp_ord. */
+/* Ordinals to ids through phrase_pair_ord, a row (PP_ORD_BLOCK ids) at a
+ * time: a search maps its date bounds and its candidates only, so a
+ * process that runs one search does not read the whole map (1M ids
+ * took ~15 ms to read and decode, more than the search). */
+typedef struct ordmap {
+    sqlite3_stmt *st;         /* SELECT ids FROM phrase_pair_ord WHERE blk = ? */
+    int64_t blk;              /* the row decoded in ids, -1 none */
+    int64_t ids[PP_ORD_BLOCK];
+    int n;
+    int64_t n_blk;            /* rows of the map */
+    int64_t per;              /* ids a row (all but the last have as many) */
+} ordmap_t;
+
+static int ordmap_load(ordmap_t *m, int64_t blk);
+
 static int
-ord_map(arc_db_t *db, int64_t gen)
+ordmap_open(arc_db_t *db, ordmap_t *m)
 {
     sqlite3_stmt *st = NULL;
-    idvec_t m = { NULL, 0, 0 };
     int rc;
 
-    if (db->pp_ord && db->pp_gen == gen)
+    m->st = NULL;
+    m->blk = -1;
+    m->n = 0;
+    m->n_blk = 0;
+    rc = sqlite3_prepare_v2(db->sql, "SELECT coalesce(max(blk) + 1, 0) FROM phrase_pair_ord", -1,
+                            &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        m->n_blk = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db->sql, "SELECT ids FROM phrase_pair_ord WHERE blk = ?1", -1,
+                                &m->st, NULL);
+    /* the first row says how many ids a row holds */
+    m->per = PP_ORD_BLOCK;
+    if (rc == SQLITE_OK && m->n_blk > 1 && (rc = ordmap_load(m, 0)) == SQLITE_OK)
+        m->per = m->n > 0 ? m->n : PP_ORD_BLOCK;
+    return rc;
+}
+
+/* Row blk of the map into m->ids (delta varints from 0 in each row). */
+static int
+ordmap_load(ordmap_t *m, int64_t blk)
+{
+    int rc;
+
+    if (m->blk == blk)
         return SQLITE_OK;
-    free(db->pp_ord);
-    db->pp_ord = NULL;
-    db->pp_ord_n = 0;
-    rc = sqlite3_prepare_v2(db->sql, "SELECT ids FROM phrase_pair_ord ORDER BY blk", -1, &st,
-                            NULL);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *p = sqlite3_column_blob(st, 0);
-        const unsigned char *end = p + sqlite3_column_bytes(st, 0);
+    m->blk = -1;
+    m->n = 0;
+    sqlite3_reset(m->st);
+    sqlite3_bind_int64(m->st, 1, blk);
+    rc = sqlite3_step(m->st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(m->st, 0);
+        const unsigned char *end = p + sqlite3_column_bytes(m->st, 0);
         int64_t id = 0;
         uint64_t d;
-        while (p && p < end && Arc_varint_get(&p, end, &d) == 0) {
+        while (p && p < end && m->n < PP_ORD_BLOCK && Arc_varint_get(&p, end, &d) == 0) {
             id += (int64_t)d;
-            if (idvec_push(&m, id)) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
+            m->ids[m->n++] = id;
         }
-        rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
+        m->blk = blk;
+        return SQLITE_OK;
     }
-    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_OK) {
-        free(m.v);
+    return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+}
+
+/* *id of ordinal ord; SQLITE_CORRUPT when the map has none. */
+static int
+ordmap_id(ordmap_t *m, int64_t ord, int64_t *id)
+{
+    int rc = ordmap_load(m, ord / m->per);
+
+    if (rc != SQLITE_OK)
         return rc;
-    }
-    db->pp_ord = m.v;
-    db->pp_ord_n = m.n;
-    db->pp_gen = gen;
+    if (ord % m->per >= m->n)
+        return SQLITE_CORRUPT;
+    *id = m->ids[ord % m->per];
     return SQLITE_OK;
 }
 
-/* The first ordinal whose id is at least id. */
-static int64_t
-ord_of(const arc_db_t *db, int64_t id)
+/* *ord: the first ordinal whose id is at least id (the map's size when
+ * none is): a binary search over the rows' first ids, then in a row. */
+static int
+ordmap_ord(ordmap_t *m, int64_t id, int64_t *ord)
 {
-    size_t a = 0, b = db->pp_ord_n;
+    int64_t a = 0, b = m->n_blk;
+    int lo = 0, hi, rc;
 
-    while (a < b) {
-        size_t m = a + (b - a) / 2;
-        if (db->pp_ord[m] < id)
-            a = m + 1;
+    /* the last row whose first id is below id */
+    while (b - a > 1) {
+        int64_t mid = a + (b - a) / 2;
+        if ((rc = ordmap_load(m, mid)) != SQLITE_OK)
+            return rc;
+        if (m->n > 0 && m->ids[0] < id)
+            a = mid;
         else
-            b = m;
+            b = mid;
     }
-    return (int64_t)a;
+    *ord = 0;
+    if (m->n_blk == 0)
+        return SQLITE_OK;
+    if ((rc = ordmap_load(m, a)) != SQLITE_OK)
+        return rc;
+    hi = m->n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (m->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *ord = a * m->per + lo;
+    return SQLITE_OK;
 }
 
 static double
@@ -1272,7 +1341,7 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     toks_t ph;
     size_t len = fts ? strlen(fts) : 0;
     int kind[PP_MAX_TOKENS], in_pair[PP_MAX_TOKENS], rc = SQLITE_OK, n_lists = 0, meta = 0;
-    int64_t upto = 0, gen = 0, stale_n = 0, hi_list, id_max = INT64_MAX, lo_o, hi_o;
+    int64_t upto = 0, stale_n = 0, hi_list, id_max = INT64_MAX, lo_o, hi_o;
     double n_row = 0, n_tok = 0, idf, avgdl;
     idvec_t cand = { NULL, 0, 0 }, tmp = { NULL, 0, 0 }, stale = { NULL, 0, 0 };
     idvec_t out_id = { NULL, 0, 0 };
@@ -1281,7 +1350,9 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     fts5_tokenizer tk;
     Fts5Tokenizer *tok = NULL;
     char anchor[PP_TOK_MAX + 1];
+    ordmap_t om;
 
+    om.st = NULL;
     *ids_out = NULL;
     *scores_out = NULL;
     *n_out = 0;
@@ -1301,7 +1372,6 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
         return ARC_OK;        /* no lists in this archive */
     if (sqlite3_step(st) == SQLITE_ROW) {
         upto = sqlite3_column_int64(st, 0);
-        gen = sqlite3_column_int64(st, 1);
         id_max = sqlite3_column_int64(st, 2);
         meta = 1;
     }
@@ -1350,10 +1420,13 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     hi_list = upto < INT64_MAX ? upto + 1 : upto;
     if (hi_list > hi)
         hi_list = hi;
-    if ((rc = ord_map(db, gen)) != SQLITE_OK)
+    /* (no date bound: no search for it in the map) */
+    lo_o = 0;
+    hi_o = INT64_MAX;
+    if ((rc = ordmap_open(db, &om)) != SQLITE_OK
+        || (lo > 0 && (rc = ordmap_ord(&om, lo, &lo_o)) != SQLITE_OK)
+        || (hi_list <= upto && (rc = ordmap_ord(&om, hi_list, &hi_o)) != SQLITE_OK))
         goto decline;
-    lo_o = ord_of(db, lo);
-    hi_o = ord_of(db, hi_list);
     rc = sqlite3_prepare_v2(db->sql, "SELECT n, ids FROM phrase_pair WHERE pair = ?1", -1, &st,
                             NULL);
     for (int i = 0; i + 1 < ph.n && rc == SQLITE_OK; i++) {
@@ -1376,13 +1449,17 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     st = NULL;
     if (rc != SQLITE_OK || n_lists == 0)
         goto decline;
-    for (size_t i = 0; i < cand.n; i++) {
-        if (cand.v[i] >= (int64_t)db->pp_ord_n) {
-            rc = SQLITE_CORRUPT;      /* a list beyond the map */
+    /* (too many to confirm, and no other word to narrow them: the walk) */
+    if (cand.n > PP_CONFIRM_FAST) {
+        int narrow = 0;
+        for (int i = 0; i < ph.n && !narrow; i++)
+            narrow = !in_pair[i] && term_df(db, ph.tok[i]) <= PP_RARE_CAP;
+        if (!narrow)
             goto decline;
-        }
-        cand.v[i] = db->pp_ord[cand.v[i]];
     }
+    for (size_t i = 0; i < cand.n; i++)
+        if ((rc = ordmap_id(&om, cand.v[i], &cand.v[i])) != SQLITE_OK)
+            goto decline;     /* a list beyond the map: not used */
     /* still many: keep those holding another word, by its rowids */
     for (int i = 0; i < ph.n && rc == SQLITE_OK && cand.n > PP_CONFIRM_MAX / 4; i++) {
         arc_buf_t q = { NULL, 0, 0, 0 };
@@ -1515,12 +1592,14 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     *scores_out = out_s;
     *n_out = out_id.n;
     *used = 1;
+    sqlite3_finalize(om.st);
     free(cand.v);
     free(tmp.v);
     free(stale.v);
     tk.xDelete(tok);
     return ARC_OK;
 fail:
+    sqlite3_finalize(om.st);
     sqlite3_finalize(dsz);
     free(out_id.v);
     free(out_s);
@@ -1532,6 +1611,7 @@ fail:
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     return Arc_db_sqlerr(db, "searching the pair lists");
 decline:
+    sqlite3_finalize(om.st);
     sqlite3_finalize(dsz);
     free(out_id.v);
     free(out_s);
