@@ -539,8 +539,9 @@ static const char *const schema_v14[] = {
  *  - phrase_pair_ord: the ids by ordinal, 4,096 a row (delta varints
  *    from 0 in each row).
  *  - phrase_pair_meta gains gen: a random number per build, so that a
- *    reader that keeps the ordinals knows when they changed (the table
- *    is made again: its only row went with the old lists).
+ *    reader that keeps ordinals or rows of the map knows when they
+ *    changed (none does since d22155f: rows are read per search; the
+ *    table is made again: its only row went with the old lists).
  * The old lists hold ids and are dropped: phrases are searched by FTS5
  * alone until the next `newsindex optimize` builds the new ones.
  */
