@@ -7,6 +7,7 @@
  * matches across the title/summary/body boundary; searches give the same
  * pages and scores with and without the lists.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -462,6 +463,60 @@ test_search_pages_are_the_same_with_and_without_the_lists(void **state)
     arc_db_close(db);
 }
 
+/* A phrase with more matches than the budget: its IDF comes from the
+ * density of the newest matches over the ids walked. The scores are then
+ * arc_bm25's with that estimate: the ratio to the score with the true
+ * count is idf(estimate) / idf(count), which gives the estimate back; it
+ * must be near the count (within 2x: 20 matches are a small sample; the
+ * density taken from the oldest end instead, or the budget itself, are
+ * off 2.6x and 3.7x here: both checked). */
+static void
+test_a_phrase_over_the_budget_gets_an_idf_near_its_count(void **state)
+{
+    static int64_t all[4000];
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("idf", 400, &rep);
+    int checked = 0;
+
+    (void)state;
+    for (size_t p = 0; p < n_phrases; p++) {
+        int64_t ids[20];
+        double scores[20];
+        size_t n, count = fts_ids(db, phrases[p], all, 4000);
+        sqlite3_stmt *st = NULL;
+        char df[32];
+        if (count < 60 || count > 150)
+            continue;
+        /* the newest 20 scored */
+        Arc_rank_set_budget(20);
+        n = page(db, phrases[p], ARC_SORT_RELEVANCE, 0, 0, ids, scores);
+        Arc_rank_set_budget(0);
+        assert_true(n > 0 && n <= 20);
+        snprintf(df, sizeof df, "%zu", count);
+        assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT arc_bm25(article_fts, 1, ?3)"
+                                            " FROM article_fts WHERE article_fts MATCH ?1"
+                                            " AND rowid = ?2", -1, &st, NULL), SQLITE_OK);
+        for (size_t i = 0; i < n; i++) {
+            double exact, e, est;
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, phrases[p], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, ids[i]);
+            sqlite3_bind_double(st, 3, (double)count);
+            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+            exact = sqlite3_column_double(st, 0);
+            /* idf = log((rows - df + 0.5) / (df + 0.5)), rows 400 */
+            e = exp(scores[i] / exact * log((400.0 - (double)count + 0.5) / ((double)count + 0.5)));
+            est = (400.5 - 0.5 * e) / (1.0 + e);
+            if (est < (double)count / 2 || est > (double)count * 2)
+                fail_msg("%s (%zu matches): IDF as of %.1f matches", phrases[p], count, est);
+        }
+        sqlite3_finalize(st);
+        checked++;
+    }
+    assert_true(checked >= 2);
+    arc_db_close(db);
+}
+
 /* ---- a brute-force phrase check (no FTS5): lower-cased words of each
  * column, consecutive in one column. The vocabulary has no two words with
  * one stem, so the words are the index's tokens; the only letters beyond
@@ -748,6 +803,7 @@ main(void)
         cmocka_unit_test(test_phrase_matches_stay_exact_after_changes_since_optimize),
         cmocka_unit_test(test_phrase_never_spans_title_and_body),
         cmocka_unit_test(test_search_pages_are_the_same_with_and_without_the_lists),
+        cmocka_unit_test(test_a_phrase_over_the_budget_gets_an_idf_near_its_count),
         cmocka_unit_test(test_chunked_walk_gives_the_newest_matches_of_a_brute_force_check),
         cmocka_unit_test(test_phrase_counts_equal_a_brute_force_check),
         cmocka_unit_test(test_pair_lists_are_the_same_whatever_the_memory_budget),
