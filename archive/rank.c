@@ -1261,9 +1261,9 @@ arc_rank_optimize(arc_db_t *db, int64_t min_df, arc_optimize_report_t *rep)
      * version 7 while it was an empty placeholder (development builds of
      * 0.4) gets it here */
     if (sqlite3_exec(db->sql, "CREATE TABLE IF NOT EXISTS term_top("
-                              " term TEXT PRIMARY KEY, df INTEGER NOT NULL,"
+                              " term TEXT NOT NULL UNIQUE, df INTEGER NOT NULL,"
                               " upto INTEGER NOT NULL, n_rows INTEGER NOT NULL,"
-                              " top BLOB NOT NULL) WITHOUT ROWID", NULL, NULL, NULL) != SQLITE_OK
+                              " top BLOB NOT NULL)", NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_exec(db->sql, "CREATE INDEX IF NOT EXISTS entity_name_nocase"
                                  " ON entity(name COLLATE NOCASE)", NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_exec(db->sql, "DELETE FROM term_top", NULL, NULL, NULL) != SQLITE_OK) {

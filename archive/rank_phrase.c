@@ -194,16 +194,17 @@ averages(arc_db_t *db, double *n_row, double *n_tok)
     return rc;
 }
 
-/* "a b", the key of a pair (each token at most PP_TOK_MAX bytes). */
-static void
-pair_key(char key[2 * PP_TOK_MAX + 2], const char *a, const char *b)
+/* The key of pair "a b" in phrase_pair: the two words' places in the
+ * order of spelling (phrase_pair_word.ix), so that the table is a rowid
+ * table. Since schema 16: keyed by the text "a b" it was an index b-tree,
+ * where a row over ~2 KB keeps 1 KB in the leaf and the rest on overflow
+ * pages of its own, about half of each left empty (a third of the
+ * table's 920 MB at 1M articles); a rowid table keeps rows of up to 8 KB
+ * whole in its leaves. */
+static int64_t
+pair_key(uint32_t ix_a, uint32_t ix_b)
 {
-    size_t la = strnlen(a, PP_TOK_MAX), lb = strnlen(b, PP_TOK_MAX);
-
-    memcpy(key, a, la);
-    key[la] = ' ';
-    memcpy(key + la + 1, b, lb);
-    key[la + 1 + lb] = '\0';
+    return (int64_t)ix_a << 16 | ix_b;
 }
 
 /* ---- building (newsindex optimize) ---- */
@@ -301,6 +302,7 @@ typedef struct builder {
     int64_t next_row;         /* next temporary rowid */
     uint32_t *by;             /* the words in the order of spelling */
     uint32_t *fby;            /* the frequent words in the order of spelling */
+    uint32_t *rank;           /* each word's place in the order of spelling */
     int failed;               /* an SQLite code */
 } builder_t;
 
@@ -572,6 +574,7 @@ words_choose(arc_db_t *db, builder_t *b, fts5_tokenizer *tk, Fts5Tokenizer *tok)
         spelt_t *sp = malloc(((size_t)b->k + 1) * sizeof *sp);
         int nf = 0;
         if (!sp || !(b->by = malloc(((size_t)b->k + 1) * sizeof *b->by))
+            || !(b->rank = malloc(((size_t)b->k + 1) * sizeof *b->rank))
             || !(b->fby = malloc(((size_t)b->k_freq + 1) * sizeof *b->fby))) {
             free(sp);
             return SQLITE_NOMEM;
@@ -583,6 +586,7 @@ words_choose(arc_db_t *db, builder_t *b, fts5_tokenizer *tk, Fts5Tokenizer *tok)
         qsort(sp, (size_t)b->k, sizeof *sp, cmp_word);
         for (int i = 0; i < b->k; i++) {
             b->by[i] = sp[i].i;
+            b->rank[sp[i].i] = (uint32_t)i;
             if ((int)sp[i].i < b->k_freq)
                 b->fby[nf++] = sp[i].i;
         }
@@ -745,14 +749,13 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
         }
     }
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair(pair, n, ids)"
+        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair(k, n, ids)"
                                          " VALUES (?1, ?2, ?3)", -1, &st, NULL);
     while (rc == SQLITE_OK && (j_pair = pair_next(&b, &walk)) >= 0) {
         uint32_t i = (uint32_t)j_pair;
         plist_t *l = &b.pl[i];
         const unsigned char *ids = plist_bytes(l);
         size_t len = l->len;
-        char key[2 * PP_TOK_MAX + 2];
         int moved = 0;
         for (size_t r = 0; r < b.n_runs && rc == SQLITE_OK; r++) {
             if (cur[r].pair != (int64_t)i)
@@ -776,9 +779,8 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
             ids = whole.b;
             len = whole.len;
         }
-        pair_key(key, b.word[l->w1], b.word[l->w2]);
         sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 1, pair_key(b.rank[l->w1], b.rank[l->w2]));
         sqlite3_bind_int64(st, 2, l->dense ? -1 : (int64_t)l->n);
         if (l->dense)
             sqlite3_bind_null(st, 3);
@@ -788,18 +790,20 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
         (*pairs)++;
         if (!l->dense)
-            *bytes += (int64_t)len + (int64_t)strlen(key);
+            *bytes += (int64_t)len;
     }
     sqlite3_finalize(st);
     st = NULL;
     /* the words, so that a search knows which pairs have lists */
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair_word(term, kind) VALUES (?1, ?2)",
+        rc = sqlite3_prepare_v2(db->sql, "INSERT INTO phrase_pair_word(term, kind, ix)"
+                                         " VALUES (?1, ?2, ?3)",
                                 -1, &st, NULL);
     for (int i = 0; i < b.k && rc == SQLITE_OK; i++) {
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, b.word[i], -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, i < b.k_freq ? 1 : 2);
+        sqlite3_bind_int(st, 3, (int)b.rank[i]);
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
         if (i < b.k_freq) {
@@ -851,6 +855,7 @@ done:
     free(b.wslot);
     free(b.by);
     free(b.fby);
+    free(b.rank);
     free(b.runs);
     free(whole.b);
     free(blk.b);
@@ -1143,21 +1148,18 @@ confirm_one(arc_db_t *db, sqlite3_stmt *row, fts5_tokenizer *tk, Fts5Tokenizer *
     return SQLITE_OK;
 }
 
-/* The ordinals of pair "a b" in [lo, hi) (ascending) into out; *state 0
- * no row (the pair occurs in no listed article), 1 a list, 2 too
- * frequent to be listed. */
+/* The ordinals of the pair whose key is key in [lo, hi) (ascending) into
+ * out; *state 0 no row (the pair occurs in no listed article), 1 a list,
+ * 2 too frequent to be listed. */
 static int
-pair_ids(sqlite3_stmt *st, const char *a, const char *b, int64_t lo, int64_t hi,
-         idvec_t *out, int *state)
+pair_ids(sqlite3_stmt *st, int64_t key, int64_t lo, int64_t hi, idvec_t *out, int *state)
 {
-    char key[2 * PP_TOK_MAX + 2];
     int rc;
 
     out->n = 0;
     *state = 0;
-    pair_key(key, a, b);
     sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 1, key);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         return SQLITE_OK;
@@ -1341,6 +1343,7 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     toks_t ph;
     size_t len = fts ? strlen(fts) : 0;
     int kind[PP_MAX_TOKENS], in_pair[PP_MAX_TOKENS], rc = SQLITE_OK, n_lists = 0, meta = 0;
+    uint32_t ix[PP_MAX_TOKENS];
     int64_t upto = 0, stale_n = 0, hi_list, id_max = INT64_MAX, lo_o, hi_o;
     double n_row = 0, n_tok = 0, idf, avgdl;
     idvec_t cand = { NULL, 0, 0 }, tmp = { NULL, 0, 0 }, stale = { NULL, 0, 0 };
@@ -1386,12 +1389,19 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     if (ph.bad || ph.n < 2)
         goto decline;
     /* which words are listed: 1 frequent, 2 listed beside a frequent one */
-    rc = sqlite3_prepare_v2(db->sql, "SELECT kind FROM phrase_pair_word WHERE term = ?1", -1,
-                            &st, NULL);
+    rc = sqlite3_prepare_v2(db->sql, "SELECT kind, ix FROM phrase_pair_word WHERE term = ?1",
+                            -1, &st, NULL);
     for (int i = 0; i < ph.n && rc == SQLITE_OK; i++) {
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, ph.tok[i], -1, SQLITE_STATIC);
-        kind[i] = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        kind[i] = 0;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            sqlite3_int64 x = sqlite3_column_int64(st, 1);
+            if (x >= 0 && x < PP_VOCAB_MAX) {
+                kind[i] = sqlite3_column_int(st, 0);
+                ix[i] = (uint32_t)x;
+            }
+        }
         in_pair[i] = 0;
     }
     sqlite3_finalize(st);
@@ -1427,13 +1437,13 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
         || (lo > 0 && (rc = ordmap_ord(&om, lo, &lo_o)) != SQLITE_OK)
         || (hi_list <= upto && (rc = ordmap_ord(&om, hi_list, &hi_o)) != SQLITE_OK))
         goto decline;
-    rc = sqlite3_prepare_v2(db->sql, "SELECT n, ids FROM phrase_pair WHERE pair = ?1", -1, &st,
+    rc = sqlite3_prepare_v2(db->sql, "SELECT n, ids FROM phrase_pair WHERE k = ?1", -1, &st,
                             NULL);
     for (int i = 0; i + 1 < ph.n && rc == SQLITE_OK; i++) {
         int state;
         if (!kind[i] || !kind[i + 1] || (kind[i] != 1 && kind[i + 1] != 1))
             continue;
-        rc = pair_ids(st, ph.tok[i], ph.tok[i + 1], lo_o, hi_o, &tmp, &state);
+        rc = pair_ids(st, pair_key(ix[i], ix[i + 1]), lo_o, hi_o, &tmp, &state);
         if (rc != SQLITE_OK || state == 2)
             continue;
         in_pair[i] = in_pair[i + 1] = 1;

@@ -563,12 +563,54 @@ static const char *const schema_v15[] = {
     NULL
 };
 
+/*
+ * v16 (issue 6, size): the word lists and the pair lists as rowid tables.
+ * Both were WITHOUT ROWID tables, which SQLite keeps as index b-trees: a
+ * row of more than about 2 KB (8 KB pages) keeps only about 1 KB in its
+ * leaf and the rest on overflow pages of its own, each about half empty.
+ * At 1M articles that was 104 of term_top's 200 MB and 154 of
+ * phrase_pair's 920 MB. A rowid table keeps rows of up to 8 KB whole in
+ * its leaves and fills its overflow pages.
+ *  - term_top: copied, rows keep their values; a UNIQUE term finds them.
+ *  - phrase_pair: keyed by an integer made of its words' places in the
+ *    order of spelling (phrase_pair_word.ix) instead of the text "a b".
+ *    The lists are dropped (phrases are searched by FTS5 alone until the
+ *    next `newsindex optimize`, as after v15).
+ */
+static const char *const schema_v16[] = {
+    "CREATE TABLE term_top_v16("
+    " term TEXT NOT NULL UNIQUE,"
+    " df INTEGER NOT NULL,"
+    " upto INTEGER NOT NULL,"
+    " n_rows INTEGER NOT NULL,"
+    " top BLOB NOT NULL)",
+    "INSERT INTO term_top_v16(term, df, upto, n_rows, top)"
+    " SELECT term, df, upto, n_rows, top FROM term_top ORDER BY term",
+    "DROP TABLE term_top",
+    "ALTER TABLE term_top_v16 RENAME TO term_top",
+    "DROP TABLE IF EXISTS phrase_pair",
+    "CREATE TABLE phrase_pair("
+    " k INTEGER PRIMARY KEY,"
+    " n INTEGER NOT NULL,"
+    " ids BLOB)",
+    "DROP TABLE IF EXISTS phrase_pair_word",
+    "CREATE TABLE phrase_pair_word("
+    " term TEXT PRIMARY KEY,"
+    " kind INTEGER NOT NULL,"
+    " ix INTEGER NOT NULL) WITHOUT ROWID",
+    "DELETE FROM phrase_pair_meta",
+    "DELETE FROM phrase_pair_stale",
+    "DELETE FROM phrase_pair_ord",
+    NULL
+};
+
 /* Migrations: migrations[v] brings the schema from version v to v+1. */
 static const char *const *const migrations[] = { schema_v1, schema_v2, schema_v3,
                                                  schema_v4, schema_v5, schema_v6,
                                                  schema_v7, schema_v8, schema_v9,
                                                  schema_v10, schema_v11, schema_v12,
-                                                 schema_v13, schema_v14, schema_v15 };
+                                                 schema_v13, schema_v14, schema_v15,
+                                                 schema_v16 };
 
 int
 arc_schema_version(void)

@@ -192,8 +192,9 @@ check_all(arc_db_t *db)
             int more = 0, used = 0;
 
             assert_true(n_want <= 4000);
-            assert_int_equal(Arc_phrase_pairs_scan(db, phrases[p], 0, 0, 1.0, 100000, 100000, &ids,
-                                                   &scores, &n, &more, &used), ARC_OK);
+            if (Arc_phrase_pairs_scan(db, phrases[p], 0, 0, 1.0, 100000, 100000, &ids, &scores, &n,
+                                      &more, &used) != ARC_OK)
+                fail_msg("%s: %s", phrases[p], arc_db_errmsg(db));
             if (!used)
                 continue;
             answered += pass == 0;
@@ -723,7 +724,7 @@ lists_dump(arc_db_t *db, int *dense, int *listed)
     size_t len = 0;
 
     *dense = *listed = 0;
-    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT pair || ' ' || n || ' ' ||"
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT k || ' ' || n || ' ' ||"
                                                  " CASE WHEN ids IS NULL THEN '-' ELSE hex(ids) END"
                                                  " FROM phrase_pair"
                                                  " UNION ALL SELECT upto || ' ' || words"
@@ -794,6 +795,105 @@ test_pair_lists_are_the_same_whatever_the_memory_budget(void **state)
     arc_db_close(db);
 }
 
+/* The word lists, every column of every row, as one text. */
+static char *
+word_lists_dump(arc_db_t *db)
+{
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT group_concat(term || ' ' || df || ' '"
+                                                 " || upto || ' ' || n_rows || ' ' || hex(top),"
+                                                 " char(10)) FROM (SELECT * FROM term_top"
+                                                 " ORDER BY term)", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_non_null(sqlite3_column_text(st, 0));
+    out = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    assert_non_null(out);
+    return out;
+}
+
+/* A schema-15 archive (both kinds of lists in WITHOUT ROWID tables, pairs
+ * keyed by their text) is brought forward on open: the word lists keep
+ * every row and are read from a rowid table; the pair lists are dropped,
+ * so phrases are FTS5's alone and the lists count as not built, until
+ * optimize writes them again, keyed by number, and they answer exactly. */
+static void
+test_a_schema_15_archive_keeps_its_word_lists(void **state)
+{
+    arc_optimize_report_t rep;
+    arc_db_t *db;
+    char dir[700], path[760], *want, *got, *err = NULL;
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t listed = 0, newer = 0;
+
+    (void)state;
+    db = build("v15", 300, &rep);
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    want = word_lists_dump(db);
+    assert_true(strchr(want, '\n') != NULL);   /* more than one word listed */
+    arc_db_close(db);
+    /* back to schema 15's tables */
+    snprintf(path, sizeof path, "%s/archive.db", dir);
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+        "BEGIN;"
+        " CREATE TABLE t15(term TEXT PRIMARY KEY, df INTEGER NOT NULL, upto INTEGER NOT NULL,"
+        "  n_rows INTEGER NOT NULL, top BLOB NOT NULL) WITHOUT ROWID;"
+        " INSERT INTO t15 SELECT term, df, upto, n_rows, top FROM term_top;"
+        " DROP TABLE term_top; ALTER TABLE t15 RENAME TO term_top;"
+        " DROP TABLE phrase_pair;"
+        " CREATE TABLE phrase_pair(pair TEXT PRIMARY KEY, n INTEGER NOT NULL, ids BLOB)"
+        "  WITHOUT ROWID;"
+        " INSERT INTO phrase_pair VALUES ('the said', 1, x'05');"
+        " DROP TABLE phrase_pair_word;"
+        " CREATE TABLE phrase_pair_word(term TEXT PRIMARY KEY, kind INTEGER NOT NULL)"
+        "  WITHOUT ROWID;"
+        " INSERT INTO phrase_pair_word VALUES ('the', 1), ('said', 1);"
+        " PRAGMA user_version = 15; COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+
+    assert_int_equal(arc_db_open(dir, 0, &db, &err), ARC_OK);
+    got = word_lists_dump(db);
+    assert_string_equal(got, want);
+    free(got);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT group_concat(sql) FROM sqlite_schema"
+                                        " WHERE name IN ('term_top', 'phrase_pair')", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_null(strstr((const char *)sqlite3_column_text(st, 0), "WITHOUT ROWID"));
+    sqlite3_finalize(st);
+    assert_int_equal(arc_rank_lists_state(db, &listed, &newer), ARC_OK);
+    assert_int_equal(listed, -1);
+    /* phrases are still answered, by FTS5, and the lists answer none */
+    for (size_t p = 0; p < 5; p++) {
+        static int64_t ids[4000];
+        arc_query_t *q = NULL;
+        arc_query_error_t qe;
+        arc_search_opts_t o;
+        int64_t count = -1;
+        assert_int_equal(arc_query_parse(phrases[p], &q, &qe), ARC_OK);
+        memset(&o, 0, sizeof o);
+        assert_int_equal(arc_search_count(db, q, &o, &count), ARC_OK);
+        assert_int_equal(count, (int64_t)fts_ids(db, phrases[p], ids, 4000));
+        arc_query_destroy(q);
+    }
+    assert_int_equal(check_all(db), 0);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT (SELECT count(*) FROM phrase_pair)"
+                                        " + (SELECT count(*) FROM phrase_pair_word)"
+                                        " + (SELECT count(*) FROM phrase_pair_meta)", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    assert_int_equal(arc_rank_optimize(db, 1, &rep), ARC_OK);
+    assert_true(check_all(db) >= 30);
+    free(want);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
@@ -807,6 +907,7 @@ main(void)
         cmocka_unit_test(test_chunked_walk_gives_the_newest_matches_of_a_brute_force_check),
         cmocka_unit_test(test_phrase_counts_equal_a_brute_force_check),
         cmocka_unit_test(test_pair_lists_are_the_same_whatever_the_memory_budget),
+        cmocka_unit_test(test_a_schema_15_archive_keeps_its_word_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
