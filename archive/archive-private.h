@@ -58,6 +58,11 @@ struct arc_db {
     /* compressed bodies of the new articles in fts_pending, with their
      * plain text, so indexing them does not decode (body.c, schema 11) */
     struct arc_body_kept *body_kept;
+    /* the dictionary arc_article_put() compresses bodies with (body.c,
+     * schema 16): looked up once per handle, or set by
+     * arc_body_dict_store() */
+    struct arc_body_dict *body_dict;
+    int body_dict_tried;
     /* issue 8 (X1): non-NULL on a handle from arc_shards_open(), whose
      * `sql` is then NULL (state owned by xapian.cc, freed by
      * Arc_xap_close from arc_db_close) */
@@ -452,8 +457,8 @@ void Arc_body_packed_free(arc_body_packed_t *p);
  * malloc'd (free), NUL-terminated, *out_len bytes long. On failure *out is
  * NULL and *why a static phrase. Returns ARC_OK, ARC_E_CORRUPT,
  * ARC_E_NOMEM. */
-arc_status_t Arc_body_decode(const void *blob, size_t n, size_t want, char **out,
-                              size_t *out_len, const char **why);
+arc_status_t Arc_body_decode(arc_db_t *db, const void *blob, size_t n, size_t want, char **out,
+                             size_t *out_len, const char **why);
 /* Register the SQL function arc_body(body [, id [, n]]) on a connection:
  * the plain text of a stored body (TEXT passes through, a compressed BLOB
  * is decoded; with n > 0 at least its first n bytes; a corrupt one fails
@@ -471,7 +476,7 @@ int Arc_body_sql_register(sqlite3 *sql);
  * with *why a static phrase. Arc_body_reader_new() returns NULL when out
  * of memory. */
 typedef struct arc_body_reader arc_body_reader_t;
-arc_body_reader_t *Arc_body_reader_new(void);
+arc_body_reader_t *Arc_body_reader_new(sqlite3 *sql);
 void Arc_body_reader_free(arc_body_reader_t *r);
 arc_status_t Arc_body_read(arc_body_reader_t *r, const void *blob, size_t n, size_t want,
                            const char **out, size_t *out_len, const char **why);

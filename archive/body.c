@@ -7,7 +7,9 @@
  *   - TEXT: the plain body (every archive before schema 11, and bodies
  *     too short or too repetitive-free to gain from compression), or
  *   - a BLOB in this format:
- *       byte 0      BODY_ZSTD, the format
+ *       byte 0      the format: BODY_ZSTD, or (schema 16) BODY_ZSTD_DICT,
+ *                   compressed with one of the archive's dictionaries
+ *                   (table body_dict), whose id the frame header holds
  *       bytes 1..4  the plain text's length in bytes, little-endian
  *       bytes 5..8  the CRC-32 of the plain text, little-endian (lets a
  *                   writer check a precompressed body without decoding)
@@ -36,12 +38,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>         /* crc32 */
+#include <zdict.h>
 #include <zstd.h>
 #include <zstd_errors.h>
 
 #include "archive-private.h"
 
 #define BODY_ZSTD 0x02          /* format byte of a compressed body */
+#define BODY_ZSTD_DICT 0x03     /* ... compressed with a dictionary */
 #define BODY_HEAD 9             /* format, plain length, CRC-32 of the text */
 #define BODY_FRAME_MIN 9        /* magic, frame header, one block header */
 /* Bodies shorter than this stay TEXT: the header and the frame (22 bytes
@@ -50,6 +54,19 @@
 /* Zstandard level: 1 is the fastest; see docs/internals/bodies.md for the
  * measured sizes and CPU against zlib on the benchmark corpus. */
 #define BODY_LEVEL 1
+/* Dictionaries (schema 16): trained on BODY_DICT_SAMPLES bodies, at most
+ * BODY_DICT_BYTES, used at level BODY_DICT_LEVEL, which then costs about
+ * what level 1 without one does (docs/internals/bodies.md). */
+#define BODY_DICT_BYTES (64 * 1024)
+#define BODY_DICT_LEVEL 2
+#define BODY_DICTS 4            /* dictionaries a reader keeps loaded */
+
+struct arc_body_dict {
+    uint32_t id;                /* the dictionary's own id (ZDICT) */
+    void *bytes;
+    size_t len;
+    ZSTD_CDict *cd;
+};
 
 static uint32_t
 get_le32(const unsigned char *p)
@@ -73,8 +90,9 @@ text_crc(const char *text, size_t len)
     return (uint32_t)crc32(crc32(0L, Z_NULL, 0), (const Bytef *)text, (uInt)len);
 }
 
-arc_status_t
-arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
+static arc_status_t
+compress_with(const arc_body_dict_t *d, const char *body, size_t len, void **out,
+              size_t *out_len)
 {
     ZSTD_CCtx *cc;
     unsigned char *buf;
@@ -93,7 +111,8 @@ arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
         free(buf);
         return ARC_E_NOMEM;
     }
-    if (ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, BODY_LEVEL)) ||
+    if ((d ? ZSTD_isError(ZSTD_CCtx_refCDict(cc, d->cd))
+           : ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, BODY_LEVEL))) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1))) {
         ZSTD_freeCCtx(cc);
@@ -111,11 +130,306 @@ arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
         free(buf);   /* saves less than 1/16 of the text: stays TEXT */
         return ARC_OK;
     }
-    buf[0] = BODY_ZSTD;
+    buf[0] = d ? BODY_ZSTD_DICT : BODY_ZSTD;
     put_le32(buf + 1, (uint32_t)len);
     put_le32(buf + 5, text_crc(body, len));
     *out = buf;
     *out_len = BODY_HEAD + z;
+    return ARC_OK;
+}
+
+arc_status_t
+arc_body_compress(const char *body, size_t len, void **out, size_t *out_len)
+{
+    return compress_with(NULL, body, len, out, out_len);
+}
+
+arc_status_t
+arc_body_compress_dict(const arc_body_dict_t *d, const char *body, size_t len, void **out,
+                       size_t *out_len)
+{
+    return compress_with(d, body, len, out, out_len);
+}
+
+/* ---- dictionaries (schema 16) ---- */
+
+/* A dictionary from its bytes (copied); NULL *out and ARC_E_CORRUPT when
+ * they are not a Zstandard dictionary with an id. */
+static arc_status_t
+dict_make(const void *bytes, size_t len, arc_body_dict_t **out)
+{
+    arc_body_dict_t *d;
+    uint32_t id = bytes && len ? (uint32_t)ZDICT_getDictID(bytes, len) : 0;
+
+    *out = NULL;
+    if (!id)
+        return ARC_E_CORRUPT;
+    if (!(d = calloc(1, sizeof *d)) || !(d->bytes = malloc(len))) {
+        free(d);
+        return ARC_E_NOMEM;
+    }
+    memcpy(d->bytes, bytes, len);
+    d->len = len;
+    d->id = id;
+    if (!(d->cd = ZSTD_createCDict(d->bytes, len, BODY_DICT_LEVEL))) {
+        arc_body_dict_free(d);
+        return ARC_E_NOMEM;
+    }
+    *out = d;
+    return ARC_OK;
+}
+
+void
+arc_body_dict_free(arc_body_dict_t *d)
+{
+    if (!d)
+        return;
+    ZSTD_freeCDict(d->cd);
+    free(d->bytes);
+    free(d);
+}
+
+arc_status_t
+arc_body_dict_train(const char *const *texts, const size_t *lens, size_t n,
+                    arc_body_dict_t **out)
+{
+    size_t total = 0, used = 0, got;
+    unsigned nsamp = 0;
+    char *all = NULL;
+    size_t *sizes = NULL;
+    void *dict = NULL;
+    arc_status_t st = ARC_OK;
+
+    *out = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (texts[i] && lens[i] >= BODY_MIN_COMPRESS && lens[i] <= UINT32_MAX)
+            total += lens[i];
+    if (total < (size_t)BODY_DICT_BYTES * 8)
+        return ARC_OK;      /* too little text to learn from */
+    if (!(all = malloc(total)) || !(sizes = malloc(n * sizeof *sizes))
+        || !(dict = malloc(BODY_DICT_BYTES))) {
+        st = ARC_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!texts[i] || lens[i] < BODY_MIN_COMPRESS || lens[i] > UINT32_MAX)
+            continue;
+        memcpy(all + used, texts[i], lens[i]);
+        used += lens[i];
+        sizes[nsamp++] = lens[i];
+    }
+    got = ZDICT_trainFromBuffer(dict, BODY_DICT_BYTES, all, sizes, nsamp);
+    /* (texts too alike or too few to train on: no dictionary) */
+    if (!ZDICT_isError(got))
+        st = dict_make(dict, got, out);
+    if (st == ARC_E_CORRUPT)
+        st = ARC_OK;
+done:
+    free(all);
+    free(sizes);
+    free(dict);
+    return st;
+}
+
+arc_status_t
+arc_body_dict_load(arc_db_t *db, arc_body_dict_t **out)
+{
+    sqlite3_stmt *st;
+    arc_status_t s = ARC_OK;
+    int rc;
+
+    *out = NULL;
+    if (!(st = Arc_db_prepare(db, "SELECT dict FROM body_dict ORDER BY seq DESC LIMIT 1")))
+        return ARC_E_DB;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        s = dict_make(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), out);
+        if (s == ARC_E_CORRUPT)
+            s = Arc_db_error(db, s, "the archive's body dictionary is corrupt");
+        else if (s)
+            s = Arc_db_error(db, s, "out of memory");
+    } else if (rc != SQLITE_DONE) {
+        s = Arc_db_sqlerr(db, "reading the body dictionary");
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Does the archive hold dictionary id? 1 yes, 0 no, -1 an SQLite failure. */
+static int
+dict_known(arc_db_t *db, uint32_t id)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (db->body_dict && db->body_dict->id == id)
+        return 1;
+    if (!(st = Arc_db_prepare(db, "SELECT 1 FROM body_dict WHERE id = ?1")))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+arc_status_t
+arc_body_dict_store(arc_db_t *db, const arc_body_dict_t *d)
+{
+    sqlite3_stmt *st;
+    arc_body_dict_t *mine = NULL;
+    arc_status_t s;
+    int rc, same = 0;
+
+    if (db->readonly)
+        return Arc_db_error(db, ARC_E_READONLY, "the archive is open read-only");
+    if (!d)
+        return ARC_OK;
+    if (!(st = Arc_db_prepare(db, "INSERT OR IGNORE INTO body_dict(id, dict) VALUES (?1, ?2)")))
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, d->id);
+    sqlite3_bind_blob(st, 2, d->bytes, (int)d->len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return Arc_db_sqlerr(db, "storing the body dictionary");
+    /* an id already taken must be this very dictionary */
+    if (!(st = Arc_db_prepare(db, "SELECT dict = ?2 FROM body_dict WHERE id = ?1")))
+        return ARC_E_DB;
+    sqlite3_bind_int64(st, 1, d->id);
+    sqlite3_bind_blob(st, 2, d->bytes, (int)d->len, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        same = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (!same)
+        return Arc_db_error(db, ARC_E_BAD_ARG,
+                            "the archive holds another body dictionary with id %lu",
+                            (unsigned long)d->id);
+    /* this handle compresses with it from now on */
+    if ((s = dict_make(d->bytes, d->len, &mine)))
+        return Arc_db_error(db, s, "out of memory");
+    arc_body_dict_free(db->body_dict);
+    db->body_dict = mine;
+    db->body_dict_tried = 1;
+    return ARC_OK;
+}
+
+arc_status_t
+arc_body_dict_ensure(arc_db_t *db, int *made)
+{
+    sqlite3_stmt *st;
+    const char **texts = NULL;
+    size_t *lens = NULL, n = 0;
+    arc_body_dict_t *d = NULL;
+    arc_status_t s = ARC_OK;
+    int rc;
+
+    *made = 0;
+    if ((s = arc_body_dict_load(db, &d)) || d) {
+        arc_body_dict_free(d);
+        return s;
+    }
+    /* the newest bodies: what is stored next is most like them */
+    if (!(st = Arc_db_prepare(db, "SELECT arc_body(body, id) FROM article WHERE body IS NOT NULL"
+                                  " ORDER BY id DESC LIMIT ?1")))
+        return ARC_E_DB;
+    sqlite3_bind_int(st, 1, ARC_BODY_DICT_SAMPLES);
+    if (!(texts = calloc(ARC_BODY_DICT_SAMPLES, sizeof *texts))
+        || !(lens = calloc(ARC_BODY_DICT_SAMPLES, sizeof *lens)))
+        s = Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    while (!s && n < ARC_BODY_DICT_SAMPLES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        lens[n] = (size_t)sqlite3_column_bytes(st, 0);
+        if (t && !(texts[n] = strdup(t)))
+            s = Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+        n++;
+    }
+    if (!s && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        s = Arc_db_sqlerr(db, "reading bodies for a dictionary");
+    sqlite3_finalize(st);
+    if (!s && n == ARC_BODY_DICT_SAMPLES && (s = arc_body_dict_train(texts, lens, n, &d)))
+        s = Arc_db_error(db, s, "out of memory");
+    if (!s && d && !(s = arc_body_dict_store(db, d)))
+        *made = 1;
+    arc_body_dict_free(d);
+    for (size_t i = 0; texts && i < n; i++)
+        free((char *)texts[i]);
+    free(texts);
+    free(lens);
+    return s;
+}
+
+/* The dictionaries a reader has loaded, from the connection sql. */
+typedef struct {
+    sqlite3 *sql;
+    int next;
+    uint32_t id[BODY_DICTS];
+    ZSTD_DDict *dd[BODY_DICTS];
+} ddicts_t;
+
+static void
+ddicts_free(ddicts_t *c)
+{
+    for (int i = 0; i < BODY_DICTS; i++) {
+        ZSTD_freeDDict(c->dd[i]);
+        c->dd[i] = NULL;
+        c->id[i] = 0;
+    }
+}
+
+/* The dictionary compressed body b[0..n) (its length checked) needs:
+ * *dd NULL for one compressed without. Returns ARC_OK, ARC_E_CORRUPT or
+ * ARC_E_NOMEM with *why a static phrase. */
+static arc_status_t
+ddict_for(ddicts_t *c, const unsigned char *b, size_t n, ZSTD_DDict **dd, const char **why)
+{
+    uint32_t id;
+    sqlite3_stmt *st = NULL;
+    int rc, slot;
+
+    *dd = NULL;
+    if (b[0] != BODY_ZSTD_DICT)
+        return ARC_OK;
+    if (!(id = (uint32_t)ZSTD_getDictID_fromFrame(b + BODY_HEAD, n - BODY_HEAD))) {
+        *why = "it names no dictionary";
+        return ARC_E_CORRUPT;
+    }
+    for (int i = 0; i < BODY_DICTS; i++)
+        if (c->dd[i] && c->id[i] == id) {
+            *dd = c->dd[i];
+            return ARC_OK;
+        }
+    if (!c->sql
+        || sqlite3_prepare_v2(c->sql, "SELECT dict FROM body_dict WHERE id = ?1", -1, &st, NULL)
+               != SQLITE_OK) {
+        sqlite3_finalize(st);
+        *why = "its dictionary cannot be read";
+        return ARC_E_CORRUPT;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        *why = rc == SQLITE_DONE ? "the archive lacks the dictionary it was compressed with"
+                                 : "its dictionary cannot be read";
+        return ARC_E_CORRUPT;
+    }
+    if (ZDICT_getDictID(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0)) != id) {
+        sqlite3_finalize(st);
+        *why = "its dictionary is corrupt";
+        return ARC_E_CORRUPT;
+    }
+    slot = c->next;
+    c->next = (c->next + 1) % BODY_DICTS;
+    ZSTD_freeDDict(c->dd[slot]);
+    c->dd[slot] = ZSTD_createDDict(sqlite3_column_blob(st, 0),
+                                   (size_t)sqlite3_column_bytes(st, 0));
+    c->id[slot] = c->dd[slot] ? id : 0;
+    sqlite3_finalize(st);
+    if (!c->dd[slot]) {
+        *why = "out of memory";
+        return ARC_E_NOMEM;
+    }
+    *dd = c->dd[slot];
     return ARC_OK;
 }
 
@@ -127,7 +441,8 @@ decode_size(const unsigned char *b, size_t n, size_t want, size_t *get, const ch
     size_t plain;
 
     *why = "not a compressed body";
-    if (n < BODY_HEAD + BODY_FRAME_MIN || b[0] != BODY_ZSTD || n - BODY_HEAD > UINT_MAX)
+    if (n < BODY_HEAD + BODY_FRAME_MIN || (b[0] != BODY_ZSTD && b[0] != BODY_ZSTD_DICT)
+        || n - BODY_HEAD > UINT_MAX)
         return ARC_E_CORRUPT;
     plain = get_le32(b + 1);
     /* the header and the frame must agree on the length before anything
@@ -142,19 +457,24 @@ decode_size(const unsigned char *b, size_t n, size_t want, size_t *get, const ch
 }
 
 /* Decode the first `get` bytes (from decode_size) of compressed body
- * b[0..n) into buf (get + 1 bytes, NUL-terminated) with the context dc;
- * the whole text is checked against the frame's checksum, a prefix is
- * not. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM, *why as above. */
+ * b[0..n) into buf (get + 1 bytes, NUL-terminated) with the context dc
+ * and the body's dictionary from c; the whole text is checked against
+ * the frame's checksum, a prefix is not. Returns ARC_OK, ARC_E_CORRUPT
+ * or ARC_E_NOMEM, *why as above. */
 static arc_status_t
-decode_into(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t get, char *buf,
-            const char **why)
+decode_into(ZSTD_DCtx *dc, ddicts_t *c, const unsigned char *b, size_t n, size_t get,
+            char *buf, const char **why)
 {
     size_t plain = get_le32(b + 1), r;
+    ZSTD_DDict *dd = NULL;
+    arc_status_t st;
 
+    if ((st = ddict_for(c, b, n, &dd, why)))
+        return st;
     if (get == plain) {
         /* the whole text: one call, which checks the content size and
          * the checksum the frame carries */
-        r = ZSTD_decompressDCtx(dc, buf, get, b + BODY_HEAD, n - BODY_HEAD);
+        r = ZSTD_decompress_usingDDict(dc, buf, get, b + BODY_HEAD, n - BODY_HEAD, dd);
         if (ZSTD_isError(r) || r != get) {
             *why = ZSTD_isError(r)
                 ? (ZSTD_getErrorCode(r) == ZSTD_error_dstSize_tooSmall
@@ -171,20 +491,30 @@ decode_into(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t get, char *b
         ZSTD_outBuffer o = { buf, get, 0 };
 
         ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+        if (ZSTD_isError(ZSTD_DCtx_refDDict(dc, dd))) {
+            *why = "out of memory";
+            return ARC_E_NOMEM;
+        }
+        st = ARC_OK;
         while (o.pos < get) {
             size_t before_in = in.pos, before_out = o.pos;
             r = ZSTD_decompressStream(dc, &o, &in);
             if (ZSTD_isError(r)) {
                 *why = ZSTD_getErrorName(r);
-                return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? ARC_E_NOMEM
-                                                                            : ARC_E_CORRUPT;
+                st = ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation ? ARC_E_NOMEM
+                                                                          : ARC_E_CORRUPT;
+                break;
             }
             if (o.pos < get && (r == 0 || (in.pos == before_in && o.pos == before_out))) {
                 *why = "it is shorter than its stated length";
-                return ARC_E_CORRUPT;
+                st = ARC_E_CORRUPT;
+                break;
             }
         }
-        ZSTD_DCtx_reset(dc, ZSTD_reset_session_only);
+        /* (the context forgets the dictionary: the next body may have none) */
+        ZSTD_DCtx_reset(dc, ZSTD_reset_session_and_parameters);
+        if (st)
+            return st;
     }
     buf[get] = '\0';
     return ARC_OK;
@@ -196,8 +526,8 @@ decode_into(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t get, char *b
  * *out: malloc'd, NUL-terminated, *out_len bytes; *why: a static phrase on
  * failure. Returns ARC_OK, ARC_E_CORRUPT or ARC_E_NOMEM. */
 static arc_status_t
-decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
-             char **out, size_t *out_len, const char **why)
+decode_with(ZSTD_DCtx *dc, ddicts_t *c, const unsigned char *b, size_t n, size_t want,
+            char **out, size_t *out_len, const char **why)
 {
     size_t get = 0;
     arc_status_t st;
@@ -211,7 +541,7 @@ decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
         *why = "out of memory";
         return ARC_E_NOMEM;
     }
-    if ((st = decode_into(dc, b, n, get, buf, why))) {
+    if ((st = decode_into(dc, c, b, n, get, buf, why))) {
         free(buf);
         return st;
     }
@@ -223,12 +553,13 @@ decode_with(ZSTD_DCtx *dc, const unsigned char *b, size_t n, size_t want,
 /* Contract in archive-private.h. */
 struct arc_body_reader {
     ZSTD_DCtx *dc;
+    ddicts_t dicts;
     char *buf;
     size_t cap;
 };
 
 arc_body_reader_t *
-Arc_body_reader_new(void)
+Arc_body_reader_new(sqlite3 *sql)
 {
     arc_body_reader_t *r = calloc(1, sizeof *r);
 
@@ -236,6 +567,8 @@ Arc_body_reader_new(void)
         free(r);
         r = NULL;
     }
+    if (r)
+        r->dicts.sql = sql;
     return r;
 }
 
@@ -245,6 +578,7 @@ Arc_body_reader_free(arc_body_reader_t *r)
     if (!r)
         return;
     ZSTD_freeDCtx(r->dc);
+    ddicts_free(&r->dicts);
     free(r->buf);
     free(r);
 }
@@ -272,7 +606,7 @@ Arc_body_read(arc_body_reader_t *r, const void *blob, size_t n, size_t want,
         r->buf = b;
         r->cap = cap;
     }
-    if ((st = decode_into(r->dc, blob, n, get, r->buf, why)))
+    if ((st = decode_into(r->dc, &r->dicts, blob, n, get, r->buf, why)))
         return st;
     *out = r->buf;
     *out_len = get;
@@ -280,20 +614,24 @@ Arc_body_read(arc_body_reader_t *r, const void *blob, size_t n, size_t want,
 }
 
 arc_status_t
-Arc_body_decode(const void *blob, size_t n, size_t want, char **out, size_t *out_len,
-                 const char **why)
+Arc_body_decode(arc_db_t *db, const void *blob, size_t n, size_t want, char **out,
+                size_t *out_len, const char **why)
 {
     ZSTD_DCtx *dc = ZSTD_createDCtx();
+    ddicts_t dicts;
     arc_status_t st;
 
+    memset(&dicts, 0, sizeof dicts);
+    dicts.sql = db ? db->sql : NULL;
     if (!dc) {
         *out = NULL;
         *out_len = 0;
         *why = "out of memory";
         return ARC_E_NOMEM;
     }
-    st = decode_with(dc, blob, n, want, out, out_len, why);
+    st = decode_with(dc, &dicts, blob, n, want, out, out_len, why);
     ZSTD_freeDCtx(dc);
+    ddicts_free(&dicts);
     return st;
 }
 
@@ -304,8 +642,8 @@ Arc_body_decode(const void *blob, size_t n, size_t want, char **out, size_t *out
 static int
 blob_matches(const unsigned char *b, size_t n, const char *text, size_t len)
 {
-    if (n < BODY_HEAD + BODY_FRAME_MIN || b[0] != BODY_ZSTD || get_le32(b + 1) != len ||
-        len > UINT_MAX)
+    if (n < BODY_HEAD + BODY_FRAME_MIN || (b[0] != BODY_ZSTD && b[0] != BODY_ZSTD_DICT)
+        || get_le32(b + 1) != len || len > UINT_MAX)
         return 0;
     if (get_le32(b + BODY_HEAD) != ZSTD_MAGICNUMBER)
         return 0;
@@ -327,14 +665,32 @@ Arc_body_pack(arc_db_t *db, const char *text, const void *given, size_t given_le
     p->text = text;
     len = strlen(text);
     if (given && given_len) {
+        const unsigned char *g = given;
         if (!blob_matches(given, given_len, text, len))
             return Arc_db_error(db, ARC_E_BAD_ARG,
                                 "the article's compressed body (body_z) does not match its body");
+        /* a dictionary the archive does not hold would make it unreadable */
+        if (g[0] == BODY_ZSTD_DICT) {
+            int k = dict_known(db, (uint32_t)ZSTD_getDictID_fromFrame(g + BODY_HEAD,
+                                                                      given_len - BODY_HEAD));
+            if (k < 0)
+                return Arc_db_sqlerr(db, "reading the body dictionaries");
+            if (!k)
+                return Arc_db_error(db, ARC_E_BAD_ARG,
+                                    "the article's compressed body (body_z) needs a dictionary"
+                                    " the archive does not hold");
+        }
         p->blob = given;
         p->blob_len = given_len;
         return ARC_OK;
     }
-    if ((st = arc_body_compress(text, len, &p->owned, &p->blob_len)))
+    /* this handle's dictionary: the archive's newest, looked up once */
+    if (!db->body_dict_tried) {
+        db->body_dict_tried = 1;
+        if ((st = arc_body_dict_load(db, &db->body_dict)))
+            return st;
+    }
+    if ((st = compress_with(db->body_dict, text, len, &p->owned, &p->blob_len)))
         return Arc_db_error(db, st, "compressing an article body: %s",
                             st == ARC_E_NOMEM ? "out of memory" : "zstd failed");
     p->blob = p->owned;
@@ -379,6 +735,7 @@ typedef struct {
 typedef struct {
     int refs;                   /* registrations still holding it */
     ZSTD_DCtx *dc;              /* reused across calls */
+    ddicts_t dicts;             /* the connection's dictionaries, as needed */
     unsigned long clock;
     body_entry_t e[BODY_CACHE];
 } body_fn_t;
@@ -391,6 +748,7 @@ body_fn_free(void *p)
     if (!f || --f->refs > 0)
         return;
     ZSTD_freeDCtx(f->dc);
+    ddicts_free(&f->dicts);
     for (int i = 0; i < BODY_CACHE; i++) {
         free(f->e[i].key);
         free(f->e[i].plain);
@@ -496,7 +854,8 @@ body_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    st = decode_with(f->dc, b, n, want, &plain, &plain_len, &why);
+    f->dicts.sql = sqlite3_context_db_handle(ctx);
+    st = decode_with(f->dc, &f->dicts, b, n, want, &plain, &plain_len, &why);
     if (st == ARC_E_NOMEM) {
         sqlite3_result_error_nomem(ctx);
         return;
@@ -542,7 +901,10 @@ Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line), void *
     ZSTD_DCtx *dc = ZSTD_createDCtx();
     arc_status_t st = ARC_OK;
     int found = 0;
+    ddicts_t dicts;
 
+    memset(&dicts, 0, sizeof dicts);
+    dicts.sql = db->sql;
     if (!dc)
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     for (size_t q = 0; q < sizeof sql / sizeof sql[0] && !st; q++) {
@@ -556,7 +918,7 @@ Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line), void *
             char *plain = NULL, line[256];
             size_t n = 0;
             const char *why = NULL;
-            arc_status_t r = decode_with(dc, sqlite3_column_blob(s, 2),
+            arc_status_t r = decode_with(dc, &dicts, sqlite3_column_blob(s, 2),
                                           (size_t)sqlite3_column_bytes(s, 2), SIZE_MAX,
                                           &plain, &n, &why);
             free(plain);
@@ -582,6 +944,7 @@ Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line), void *
         sqlite3_finalize(s);
     }
     ZSTD_freeDCtx(dc);
+    ddicts_free(&dicts);
     if (found > 20) {
         char line[96];
         snprintf(line, sizeof line, "%d corrupt stored bodies in all", found);

@@ -250,6 +250,7 @@ arc_db_close(arc_db_t *db)
     if (db->xap)
         Arc_xap_close(db);   /* a shards handle (issue 8) */
     Arc_body_kept_free(db);
+    arc_body_dict_free(db->body_dict);
     free(db->dir);
     free(db);
 }

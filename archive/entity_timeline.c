@@ -891,7 +891,7 @@ walk_entity(arc_entity_timeline_t *t, int64_t entity, const arc_search_opts_t *o
         s = ARC_E_DB;
         goto out;
     }
-    if (!(w.rd = Arc_body_reader_new())) {
+    if (!(w.rd = Arc_body_reader_new(db->sql))) {
         s = Arc_db_error(db, ARC_E_NOMEM, "out of memory");
         goto out;
     }

@@ -241,6 +241,65 @@ arc_status_t arc_article_put(arc_db_t *db, const arc_article_t *a,
 arc_status_t arc_body_compress(const char *body, size_t len, void **out, size_t *out_len);
 
 /**
+ * A Zstandard dictionary for article bodies (schema 16;
+ * docs/internals/bodies.md "Dictionaries"). Bodies compressed with one
+ * take about an eighth less room; an archive keeps the dictionaries its
+ * bodies need (table body_dict) and every reader finds them there.
+ * Immutable once made: one may be used by several threads at once.
+ */
+typedef struct arc_body_dict arc_body_dict_t;
+
+/** Bodies a dictionary is trained on (newsindex import collects this many
+ *  of an archive's first ones). @since 0.6 */
+#define ARC_BODY_DICT_SAMPLES 1000
+
+/**
+ * Train a dictionary on n sample bodies (texts[i], lens[i] bytes; NULL
+ * entries and bodies too short to compress are skipped). Needs no archive.
+ * @param out OUT the dictionary (arc_body_dict_free), or NULL when the
+ *            samples are too few or too small to learn from.
+ * @retval ARC_OK, ARC_E_NOMEM.
+ * @since 0.6
+ */
+arc_status_t arc_body_dict_train(const char *const *texts, const size_t *lens, size_t n,
+                                 arc_body_dict_t **out);
+/**
+ * The archive's newest dictionary, the one new bodies are compressed with.
+ * @param out OUT the dictionary (arc_body_dict_free), or NULL: none yet.
+ * @retval ARC_OK, ARC_E_CORRUPT (its stored dictionary is damaged),
+ *         ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.6
+ */
+arc_status_t arc_body_dict_load(arc_db_t *db, arc_body_dict_t **out);
+/**
+ * Store a dictionary in the archive (in the caller's transaction, if one is
+ * open) before any body compressed with it; this handle's own
+ * arc_article_put() compresses with it from then on.
+ * @retval ARC_OK, ARC_E_BAD_ARG (the archive holds another dictionary with
+ *         the same id), ARC_E_READONLY, ARC_E_BUSY, ARC_E_DB, ARC_E_NOMEM.
+ * @since 0.6
+ */
+arc_status_t arc_body_dict_store(arc_db_t *db, const arc_body_dict_t *d);
+/**
+ * Give the archive a dictionary trained on its newest ARC_BODY_DICT_SAMPLES
+ * bodies when it has none and holds that many (newsindex optimize: for
+ * archives filled a few articles at a time). Bodies already stored stay as
+ * they are. @param made OUT 1 when one was made.
+ * @retval ARC_OK, ARC_E_READONLY, ARC_E_BUSY, ARC_E_DB, ARC_E_CORRUPT,
+ *         ARC_E_NOMEM.
+ * @since 0.6
+ */
+arc_status_t arc_body_dict_ensure(arc_db_t *db, int *made);
+/**
+ * arc_body_compress() with dictionary d (which must be stored in the
+ * archive, arc_body_dict_store(), before the article is put). Thread-safe.
+ * @since 0.6
+ */
+arc_status_t arc_body_compress_dict(const arc_body_dict_t *d, const char *body, size_t len,
+                                    void **out, size_t *out_len);
+void arc_body_dict_free(arc_body_dict_t *d);
+
+/**
  * Read one article with its body.
  * @param out OUT the record, owned by the caller: arc_article_destroy() it.
  * @retval ARC_OK, ARC_E_NOT_FOUND, ARC_E_DB, ARC_E_NOMEM.

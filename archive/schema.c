@@ -601,6 +601,12 @@ static const char *const schema_v16[] = {
     "DELETE FROM phrase_pair_meta",
     "DELETE FROM phrase_pair_stale",
     "DELETE FROM phrase_pair_ord",
+    /* body dictionaries (body.c): id is the dictionary's own, which the
+     * frame of every body compressed with it names */
+    "CREATE TABLE IF NOT EXISTS body_dict("
+    " seq INTEGER PRIMARY KEY,"
+    " id INTEGER NOT NULL UNIQUE,"
+    " dict BLOB NOT NULL)",
     NULL
 };
 

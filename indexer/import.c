@@ -86,7 +86,7 @@ clear_progress(idx_import_t *im)
 
 #define QUEUE_CAP 64            /* jobs in flight: bounds memory */
 
-typedef enum { JOB_ITEM, JOB_MSG, JOB_CURRENT, JOB_END } job_kind_t;
+typedef enum { JOB_ITEM, JOB_MSG, JOB_CURRENT, JOB_DICT, JOB_END } job_kind_t;
 
 typedef struct job {
     job_kind_t kind;
@@ -96,6 +96,8 @@ typedef struct job {
     idx_cluster_prep_t prep;    /* JOB_ITEM: clustering's text work */
     void *body_z;               /* JOB_ITEM: the body compressed (arc_body_compress) */
     size_t body_z_len;
+    int z_dict;                 /* JOB_ITEM: body_z needs the dictionary;
+                                   JOB_DICT: store im->body_dict */
     char *text;                 /* JOB_MSG: a line to print, or NULL;
                                    JOB_CURRENT: the input's name */
     long d_failed, d_files, d_files_failed; /* JOB_MSG: count changes */
@@ -398,6 +400,78 @@ idx_import_item(idx_import_t *im, idx_item_t *it)
     return store_item(im, it, NULL, NULL, NULL, 0);
 }
 
+/* Forget the samples; with dict_release the body dictionary too (no
+ * reader running). */
+static void
+samples_free(idx_import_t *im)
+{
+    for (size_t i = 0; i < im->dict_n; i++)
+        free(im->dict_text[i]);
+    free(im->dict_text);
+    free(im->dict_len);
+    im->dict_text = NULL;
+    im->dict_len = NULL;
+    im->dict_n = 0;
+}
+
+static void
+dict_release(idx_import_t *im)
+{
+    samples_free(im);
+    arc_body_dict_free(im->body_dict);
+    im->body_dict = NULL;
+    im->dict_state = 0;
+    im->dict_lost = 0;
+}
+
+/* Reader thread: keep a copy of body text as a sample for the
+ * dictionary (before its job is queued: the writer frees it). */
+static void
+dict_sample(idx_import_t *im, const char *text, size_t len)
+{
+    if (len < 200)
+        return;     /* (not compressed at all) */
+    if (!im->dict_text) {
+        im->dict_text = calloc(ARC_BODY_DICT_SAMPLES, sizeof *im->dict_text);
+        im->dict_len = calloc(ARC_BODY_DICT_SAMPLES, sizeof *im->dict_len);
+        if (!im->dict_text || !im->dict_len) {
+            im->dict_state = 1;     /* no memory: no dictionary this run */
+            return;
+        }
+    }
+    if (!(im->dict_text[im->dict_n] = malloc(len + 1)))
+        return;
+    memcpy(im->dict_text[im->dict_n], text, len + 1);
+    im->dict_len[im->dict_n++] = len;
+}
+
+/* Reader thread: with enough samples, train the dictionary and queue it
+ * for the writer to store before the items compressed with it (the queue
+ * keeps their order). */
+static void
+dict_train(idx_import_t *im, pipe_q_t *q)
+{
+    arc_body_dict_t *d = NULL;
+    job_t *j;
+
+    if (im->dict_n < ARC_BODY_DICT_SAMPLES)
+        return;
+    im->dict_state = 1;
+    if (arc_body_dict_train((const char *const *)im->dict_text, im->dict_len, im->dict_n, &d)
+        != ARC_OK)
+        d = NULL;
+    samples_free(im);
+    if (!d)
+        return;
+    if (!(j = calloc(1, sizeof *j))) {
+        arc_body_dict_free(d);
+        return;
+    }
+    j->kind = JOB_DICT;
+    im->body_dict = d;
+    queue_push(q, j);
+}
+
 int
 idx_import_finish(idx_import_t *im)
 {
@@ -410,10 +484,13 @@ idx_import_finish(idx_import_t *im)
             st = arc_article_index_pending(im->db);
         if (!st)
             st = arc_db_commit(im->db);
-        if (st)
+        if (st) {
+            dict_release(im);
             return storage_failed(im, st);
+        }
         log_commit(im);
     }
+    dict_release(im);
     clear_progress(im);
     return 0;
 }
@@ -468,9 +545,23 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
     /* the body as the archive stores it (compressed), here rather than on
      * the writer thread; without memory the writer compresses it */
     text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
-    if (text && arc_body_compress(text, strlen(text), &j->body_z, &j->body_z_len) != ARC_OK) {
-        j->body_z = NULL;
-        j->body_z_len = 0;
+    if (text) {
+        size_t len = strlen(text);
+        arc_status_t st = im->body_dict
+            ? arc_body_compress_dict(im->body_dict, text, len, &j->body_z, &j->body_z_len)
+            : arc_body_compress(text, len, &j->body_z, &j->body_z_len);
+        if (st != ARC_OK) {
+            j->body_z = NULL;
+            j->body_z_len = 0;
+        }
+        j->z_dict = im->body_dict != NULL;
+        if (im->dict_state == 2)
+            dict_sample(im, text, len);
+        queue_push(q, j);
+        /* (after the item: it went without, the next ones go with) */
+        if (im->dict_state == 2)
+            dict_train(im, q);
+        return 0;
     }
     queue_push(q, j);
     return 0;
@@ -815,10 +906,25 @@ write_jobs(idx_import_t *im, pipe_q_t *q)
         }
         switch (j->kind) {
         case JOB_ITEM:
+            /* (a dictionary the archive could not take: compressed again
+             * there, without it) */
+            if (j->z_dict && im->dict_lost) {
+                arc_free(j->body_z);
+                j->body_z = NULL;
+                j->body_z_len = 0;
+            }
             if (store_item(im, &j->item, j->enriched ? &j->enr : NULL, &j->prep,
                            j->body_z, j->body_z_len) != 0 ||
                 im->fatal)
                 atomic_store(&q->stop, 1);
+            break;
+        case JOB_DICT:
+            if (arc_body_dict_store(im->db, im->body_dict) != ARC_OK) {
+                clear_progress(im);
+                fprintf(im->err, "newsindex: warning: bodies are stored without a compression"
+                        " dictionary: %s\n", arc_db_errmsg(im->db));
+                im->dict_lost = 1;
+            }
             break;
         case JOB_MSG:
             if (j->text) {
@@ -890,6 +996,13 @@ idx_import_path(idx_import_t *im, const char *path)
     }
     pthread_cond_init(&q.not_empty, NULL);
     pthread_cond_init(&q.not_full, NULL);
+    /* the archive's body dictionary, or collect the first bodies to
+     * train one on (dict_sample) */
+    if (im->dict_state == 0) {
+        arc_body_dict_t *d = NULL;
+        im->dict_state = arc_body_dict_load(im->db, &d) == ARC_OK && !d ? 2 : 1;
+        im->body_dict = d;
+    }
     im->pipe = &q;
     if (pthread_create(&reader, NULL, reader_main, im) != 0) {
         im->pipe = NULL;
@@ -906,6 +1019,8 @@ idx_import_path(idx_import_t *im, const char *path)
     show_progress(im, 1);
     im->current = NULL;
     free(q.current);
+    if (im->fatal)
+        dict_release(im);   /* (no idx_import_finish after a failure) */
     pthread_cond_destroy(&q.not_empty);
     pthread_cond_destroy(&q.not_full);
     pthread_mutex_destroy(&q.mu);

@@ -38,6 +38,14 @@ typedef struct idx_import {
                               idx_import_path runs */
     void *pipe;            /* private: the reader/writer queue while
                               idx_import_path() runs on two threads */
+    /* private: the body dictionary (schema 16) the reader compresses
+     * with. dict_state 0 not looked up yet, 1 settled (body_dict or
+     * none), 2 collecting the first bodies to train one on */
+    arc_body_dict_t *body_dict;
+    int dict_state;
+    int dict_lost;         /* storing it failed: bodies go without */
+    char **dict_text;      /* the samples collected (reader thread) */
+    size_t *dict_len, dict_n;
 } idx_import_t;
 
 /* Prepare a run over an open archive. */
@@ -62,7 +70,8 @@ int idx_import_take(idx_import_t *im, idx_item_t *it, const char *unit);
 void idx_import_message(idx_import_t *im, const char *text, long failed,
                         long files_failed);
 
-/* Commit the open batch. Returns 0 or -1 (im->fatal set). */
+/* Commit the open batch (and let go of the body dictionary, looked up
+ * again by the next idx_import_path). Returns 0 or -1 (im->fatal set). */
 int idx_import_finish(idx_import_t *im);
 
 #endif

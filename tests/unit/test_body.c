@@ -4,8 +4,10 @@
  * bodies from arc_body_compress(), the event view's sentences, the FTS
  * index across updates, deletes and a rebuild (checked by arc_db_check,
  * which runs FTS5's integrity-check against the content), snippets, an
- * archive of schema 10 brought forward, and damaged bodies failing with
- * the article named.
+ * archive of schema 10 brought forward, damaged bodies failing with the
+ * article named, and bodies compressed with the archive's dictionary
+ * (schema 16): made by an import, by arc_body_dict_ensure(), read back by
+ * any connection, refused or reported when the dictionary is not there.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "archive-private.h"
+#include "import.h"
 #include "newsarc.h"
 #include "test_archive_util.h"
 #include "test_dir.h"
@@ -60,18 +63,28 @@ long_body(const char *word, int sentences)
     return buf;
 }
 
+/* What SQL expression expr (a constant of the test) says of article id's
+ * stored body. Static buffer. */
+static const char *
+body_fact(arc_db_t *db, int64_t id, const char *expr)
+{
+    static char out[16];
+    char sql[200];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT %s FROM article WHERE id = ?1", expr);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* "text" or "blob" */
 static const char *
 storage_class(arc_db_t *db, int64_t id)
 {
-    static char cls[16];
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT typeof(body) FROM article WHERE id = ?1",
-                                        -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_int64(st, 1, id);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    snprintf(cls, sizeof cls, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return cls;
+    return body_fact(db, id, "typeof(body)");
 }
 
 static arc_article_t
@@ -500,11 +513,11 @@ damaged_blobs_should_be_refused_by_the_decoder(void **state)
     assert_int_equal(arc_body_compress(text, len, (void **)&z, &zn), ARC_OK);
     assert_non_null(z);
     /* intact: the whole, and a prefix */
-    assert_int_equal(Arc_body_decode(z, zn, SIZE_MAX, &out, &outn, &why), ARC_OK);
+    assert_int_equal(Arc_body_decode(NULL, z, zn, SIZE_MAX, &out, &outn, &why), ARC_OK);
     assert_int_equal(outn, len);
     assert_string_equal(out, text);
     free(out);
-    assert_int_equal(Arc_body_decode(z, zn, 10, &out, &outn, &why), ARC_OK);
+    assert_int_equal(Arc_body_decode(NULL, z, zn, 10, &out, &outn, &why), ARC_OK);
     assert_true(outn >= 10);
     assert_memory_equal(out, text, 10);
     free(out);
@@ -524,7 +537,7 @@ damaged_blobs_should_be_refused_by_the_decoder(void **state)
         case TINY: n = 3; break;
         }
         out = (char *)"unchanged";
-        if (Arc_body_decode(bad, n, SIZE_MAX, &out, &outn, &why) != ARC_E_CORRUPT)
+        if (Arc_body_decode(NULL, bad, n, SIZE_MAX, &out, &outn, &why) != ARC_E_CORRUPT)
             fail_msg("%s: not refused", names[k]);
         assert_null(out);
         assert_non_null(why);
@@ -590,6 +603,268 @@ damaged_stored_body_should_fail_naming_the_article(void **state)
     arc_db_close(db);
 }
 
+/* ---- dictionaries (schema 16) ---- */
+
+static uint64_t dict_rng;
+
+/* Body i: ~100 words from a vocabulary of a few hundred made-up words,
+ * with "uniqN" once, so that it can be searched for. Static buffer. */
+static const char *
+dict_body(int i)
+{
+    static char buf[4096];
+    static const char *const syl[] = { "ka", "ro", "mi", "tel", "vos", "un", "dra", "pe",
+                                       "lin", "sor", "ba", "quo", "ne", "tis", "gar", "ul" };
+    size_t n = 0;
+
+    dict_rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
+    for (int w = 0; w < 100; w++) {
+        uint32_t r;
+        dict_rng = dict_rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        r = (uint32_t)(dict_rng >> 33);
+        if (w == 50)
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "uniq%d ", i);
+        else
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s%s%s", syl[r % 16],
+                                  syl[(r >> 4) % 16], (r >> 8) % 3 ? syl[(r >> 12) % 8] : "",
+                                  w % 12 == 11 ? ". " : " ");
+    }
+    while (n > 0 && buf[n - 1] == ' ')
+        buf[--n] = '\0';     /* (an import trims it) */
+    return buf;
+}
+
+/* The first byte of article id's stored body, in hex ("02", "03"). */
+static const char *
+body_format(arc_db_t *db, int64_t id)
+{
+    return body_fact(db, id, "hex(substr(body, 1, 1))");
+}
+
+static int64_t
+scalar(arc_db_t *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v;
+    assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* An archive with ARC_BODY_DICT_SAMPLES bodies gets a dictionary from
+ * arc_body_dict_ensure() (once); later bodies use it, take less room,
+ * and read back exactly on this and a fresh read-only connection, whole
+ * and as a prefix; a precompressed body made with it is stored as given,
+ * one made with a dictionary the archive lacks is refused. */
+static void
+dictionary_bodies_should_read_back_and_take_less_room(void **state)
+{
+    arc_db_t *db = open_new("dict");
+    arc_db_t *ro;
+    arc_body_dict_t *d = NULL, *other = NULL;
+    const char *texts[ARC_BODY_DICT_SAMPLES];
+    size_t lens[ARC_BODY_DICT_SAMPLES];
+    char url[64], dir[700], word[32];
+    int64_t id = 0, id2 = 0;
+    arc_article_t a, *got = NULL;
+    void *z = NULL, *z_plain = NULL;
+    size_t zn = 0, zn_plain = 0;
+    int made = -1;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < ARC_BODY_DICT_SAMPLES - 1; i++) {
+        snprintf(url, sizeof url, "https://d.example/%d", i);
+        a = article(url, "Dictionary", dict_body(i));
+        assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    }
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    /* one body short: none made */
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 0);
+    a = article("https://d.example/last", "Dictionary", dict_body(ARC_BODY_DICT_SAMPLES - 1));
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM body_dict"), 1);
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 0);
+
+    /* a new body: compressed with it, smaller than without */
+    a = article("https://d.example/new", "After", dict_body(5000));
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    assert_string_equal(body_format(db, id), "03");
+    assert_int_equal(arc_body_compress(a.body, strlen(a.body), &z_plain, &zn_plain), ARC_OK);
+    assert_true(scalar(db, "SELECT length(body) FROM article ORDER BY rowid DESC LIMIT 1") > 0);
+    {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT length(body),"
+                                            " arc_body(body, id, 20) FROM article WHERE id = ?1",
+                                            -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_int64(st, 1, id);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        if ((size_t)sqlite3_column_int64(st, 0) >= zn_plain)
+            fail_msg("with the dictionary %lld bytes, without %zu",
+                     (long long)sqlite3_column_int64(st, 0), zn_plain);
+        assert_memory_equal(sqlite3_column_text(st, 1), a.body, 20);
+        sqlite3_finalize(st);
+    }
+    assert_int_equal(arc_article_get(db, id, &got), ARC_OK);
+    assert_string_equal(got->body, dict_body(5000));
+    arc_article_destroy(got);
+    assert_int_equal(test_count(db, "uniq5000"), 1);
+
+    /* precompressed with the archive's dictionary: stored as given */
+    assert_int_equal(arc_body_dict_load(db, &d), ARC_OK);
+    assert_non_null(d);
+    a = article("https://d.example/given", "Given", dict_body(5001));
+    assert_int_equal(arc_body_compress_dict(d, a.body, strlen(a.body), &z, &zn), ARC_OK);
+    a.body_z = z;
+    a.body_z_len = zn;
+    assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
+    assert_int_equal(scalar(db, "SELECT length(body) FROM article WHERE url LIKE '%/given'"),
+                     (int64_t)zn);
+    arc_free(z);
+
+    /* with a dictionary the archive does not hold: refused, nothing stored */
+    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++) {
+        texts[i] = strdup(long_body(i % 2 ? "quay" : "ferry", 8 + i % 7));
+        lens[i] = strlen(texts[i]);
+    }
+    assert_int_equal(arc_body_dict_train(texts, lens, ARC_BODY_DICT_SAMPLES, &other), ARC_OK);
+    assert_non_null(other);
+    a = article("https://d.example/foreign", "Foreign", dict_body(5002));
+    assert_int_equal(arc_body_compress_dict(other, a.body, strlen(a.body), &z, &zn), ARC_OK);
+    a.body_z = z;
+    a.body_z_len = zn;
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_E_BAD_ARG);
+    assert_non_null(strstr(arc_db_errmsg(db), "dictionary"));
+    assert_int_equal(test_count(db, "uniq5002"), 0);
+    arc_free(z);
+    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++)
+        free((char *)texts[i]);
+    arc_body_dict_free(other);
+    arc_body_dict_free(d);
+    arc_free(z_plain);
+    test_assert_consistent(db);
+    arc_db_close(db);
+
+    /* a fresh read-only connection finds the dictionary itself */
+    ro = open_dir(dir, ARC_OPEN_READONLY);
+    assert_int_equal(arc_article_get(ro, id2, &got), ARC_OK);
+    assert_string_equal(got->body, dict_body(5001));
+    arc_article_destroy(got);
+    snprintf(word, sizeof word, "uniq%d", 5001);
+    assert_int_equal(test_count(ro, word), 1);
+    arc_db_close(ro);
+}
+
+/* The dictionary gone from the archive: reading a body that needs it
+ * fails naming the article and the dictionary, and the check lists it;
+ * the other bodies still read. */
+static void
+missing_dictionary_should_fail_naming_the_article(void **state)
+{
+    arc_db_t *db = open_new("nodict");
+    arc_article_t a, *got = NULL;
+    char url[64], name[64], dir[700], *problems = NULL;
+    int64_t id = 0, first = 0;
+    int made = 0;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++) {
+        snprintf(url, sizeof url, "https://n.example/%d", i);
+        a = article(url, "Before", dict_body(i));
+        assert_int_equal(arc_article_put(db, &a, i == 0 ? &first : NULL, NULL), ARC_OK);
+    }
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 1);
+    a = article("https://n.example/after", "After", dict_body(7000));
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    assert_string_equal(body_format(db, id), "03");
+    assert_int_equal(sqlite3_exec(db->sql, "DELETE FROM body_dict", NULL, NULL, NULL), SQLITE_OK);
+    arc_db_close(db);
+
+    db = open_dir(dir, 0);
+    snprintf(name, sizeof name, "article %lld", (long long)id);
+    assert_int_not_equal(arc_article_get(db, id, &got), ARC_OK);
+    assert_null(got);
+    if (!strstr(arc_db_errmsg(db), name) || !strstr(arc_db_errmsg(db), "dictionary"))
+        fail_msg("unclear error: %s", arc_db_errmsg(db));
+    assert_int_equal(arc_article_get(db, first, &got), ARC_OK);
+    assert_string_equal(got->body, dict_body(0));
+    arc_article_destroy(got);
+    assert_int_not_equal(arc_db_check(db, &problems), ARC_OK);
+    assert_non_null(problems);
+    if (!strstr(problems, name))
+        fail_msg("check: %s", problems);
+    arc_free(problems);
+    arc_db_close(db);
+}
+
+/* newsindex import trains a dictionary on the first
+ * ARC_BODY_DICT_SAMPLES bodies it reads, stores it before the first body
+ * compressed with it, and every body reads back as it was given; a second
+ * import uses the stored one and trains none. */
+static void
+import_should_train_and_use_a_dictionary(void **state)
+{
+    const char *dir = test_fresh_dir("test_body", "import");
+    char path[760];
+    arc_db_t *db = open_dir(dir, ARC_OPEN_CREATE);
+    idx_import_t im;
+    FILE *f;
+    int n = ARC_BODY_DICT_SAMPLES + 200;
+    arc_article_t *got = NULL;
+    sqlite3_stmt *st;
+    (void)state;
+
+    for (int round = 0; round < 2; round++) {
+        snprintf(path, sizeof path, "%s.in%d.jsonl", dir, round);
+        assert_non_null(f = fopen(path, "w"));
+        for (int i = 0; i < n; i++)
+            fprintf(f, "{\"url\": \"https://i.example/%d/%d\", \"source\": \"Import Wire\","
+                       " \"title\": \"Item %d\", \"published\": \"2025-03-01T10:00:00Z\","
+                       " \"body\": \"%s\"}\n", round, i, i, dict_body(round * 10000 + i));
+        fclose(f);
+        idx_import_init(&im, db);
+        im.enrich = 0;
+        im.cluster = 0;
+        im.quiet = 1;
+        assert_int_equal(idx_import_path(&im, path), 0);
+        assert_int_equal(idx_import_finish(&im), 0);
+        assert_int_equal(im.counts.new_articles, n);
+        assert_int_equal(scalar(db, "SELECT count(*) FROM body_dict"), 1);
+    }
+    /* the first import: its first ARC_BODY_DICT_SAMPLES without, the rest
+     * with; the second: all with */
+    assert_int_equal(scalar(db, "SELECT count(*) FROM article WHERE hex(substr(body, 1, 1)) = '03'"
+                                " AND url LIKE 'https://i.example/0/%'"), n - ARC_BODY_DICT_SAMPLES);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM article WHERE hex(substr(body, 1, 1)) = '03'"
+                                " AND url LIKE 'https://i.example/1/%'"), n);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT id, url FROM article", -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int round = 0, i = 0;
+        assert_int_equal(sscanf((const char *)sqlite3_column_text(st, 1),
+                                "https://i.example/%d/%d", &round, &i), 2);
+        assert_int_equal(arc_article_get(db, sqlite3_column_int64(st, 0), &got), ARC_OK);
+        if (strcmp(got->body, dict_body(round * 10000 + i)) != 0)
+            fail_msg("article %d/%d reads back differently", round, i);
+        arc_article_destroy(got);
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(test_count(db, "uniq10123"), 1);
+    test_assert_consistent(db);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
@@ -604,6 +879,9 @@ main(void)
         cmocka_unit_test(snippets_and_hit_bodies_should_show_the_plain_text),
         cmocka_unit_test(damaged_blobs_should_be_refused_by_the_decoder),
         cmocka_unit_test(damaged_stored_body_should_fail_naming_the_article),
+        cmocka_unit_test(dictionary_bodies_should_read_back_and_take_less_room),
+        cmocka_unit_test(missing_dictionary_should_fail_naming_the_article),
+        cmocka_unit_test(import_should_train_and_use_a_dictionary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
