@@ -318,6 +318,22 @@ void Arc_phrase_pairs_ord_block(int ids);
 arc_status_t Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi,
                                    double df, int64_t max, int64_t walk_max, int64_t **ids,
                                    double **scores, size_t *n, int *more, int *used);
+/* Arc_phrase_pairs_scan for a relevance search (unit IDF, max = its
+ * budget, walks up to max), which may also sample: when a phrase's lists
+ * leave more candidates than can be confirmed, the candidates of a match
+ * in a title or summary (lead lists) and the newest others are confirmed,
+ * until Arc_phrase_pairs_sample of them are and at least @p need matched
+ * (the page), *more = 1, and *df_est is the phrase's estimated count
+ * (else 0). The matches are then not in id order. */
+arc_status_t Arc_phrase_pairs_rank(arc_db_t *db, const char *fts, int64_t lo, int64_t hi,
+                                   int64_t max, int64_t need, int64_t **ids, double **scores,
+                                   size_t *n, int *more, double *df_est, int *used);
+/* Candidates Arc_phrase_pairs_rank confirms besides those of the lead
+ * lists when it samples (0: 400), and the candidates confirmed at most
+ * from windows and by reading whole articles (0: 1,000 and 300), beyond
+ * which it samples and Arc_phrase_pairs_scan declines. Process-wide; for
+ * tests. */
+void Arc_phrase_pairs_sample(int64_t n, int confirm_fast, int confirm_max);
 /* 1 (the default): use the pair lists, else forward walks (newest chunk
  * first up to max; one chunk for a phrase with a rare word); 2: the lists
  * only; 3: no lists, and the walk always in chunks; 0: neither.

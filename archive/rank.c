@@ -757,7 +757,7 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
 {
     phrases_t ph;
     int64_t left = rank_budget, m, oldest = 0;
-    double n_rows = 0, df, scale;
+    double n_rows = 0, df, scale, est = 0;
     int rc = SQLITE_OK, multi;
 
     *used = 0;
@@ -773,9 +773,9 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
         double *ps = NULL;
         size_t pn = 0;
         int more = 0, pused = 0;
-        arc_status_t s = multi ? Arc_phrase_pairs_scan(db, fts, lo, hi, 1.0, rank_budget,
-                                                       rank_budget, &pid, &ps, &pn, &more,
-                                                       &pused)
+        arc_status_t s = multi ? Arc_phrase_pairs_rank(db, fts, lo, hi, rank_budget,
+                                                       (int64_t)h->k, &pid, &ps, &pn, &more,
+                                                       &est, &pused)
                                : ARC_OK;
         if (s)
             return s == ARC_E_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
@@ -783,7 +783,8 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
             for (size_t i = 0; i < pn; i++)
                 heap_offer(h, pid[i], ps[i]);
             left = more ? 0 : rank_budget - (int64_t)pn;
-            oldest = left == 0 && pn > 0 ? pid[pn - 1] : 0;
+            /* (sampled: the count comes with the matches) */
+            oldest = left == 0 && pn > 0 && est <= 0 ? pid[pn - 1] : 0;
             free(pid);
             free(ps);
         } else {
@@ -806,7 +807,11 @@ one_phrase_topk(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t i
         /* more matches than the budget (the answer is the best of the
          * newest budget-many), or a date range: the IDF is estimated */
         /* matches of a date range: the IDF is the whole archive's */
-        if (oldest > 0) {
+        if (est > 0) {
+            /* the candidates of the pair lists were sampled: their
+             * estimate (the matches among the newest, over all) */
+            df = est;
+        } else if (oldest > 0) {
             /* the newest budget-many, found by walking down to oldest:
              * their density there, rather than a second walk counting
              * from the oldest end (as long again for a phrase of frequent

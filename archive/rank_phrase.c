@@ -41,6 +41,7 @@
 #define PP_DENSE_DIV 4        /* a pair in more than 1/4 of the rows: no list */
 #define PP_CONFIRM_MAX 300    /* candidates confirmed at most */
 #define PP_CONFIRM_FAST 1000  /* the same, confirmed from windows */
+#define PP_SAMPLE 400         /* a relevance search over those: the newest confirmed */
 #define PP_STALE_MAX 2000     /* changed articles checked at most */
 #define PP_RARE_CAP 20000     /* rowids of another word read at most */
 #define PP_MAX_TOKENS 16      /* tokens of a phrase handled */
@@ -202,9 +203,9 @@ averages(arc_db_t *db, double *n_row, double *n_tok)
  * table's 920 MB at 1M articles); a rowid table keeps rows of up to 8 KB
  * whole in its leaves. */
 static int64_t
-pair_key(uint32_t ix_a, uint32_t ix_b)
+pair_key(uint32_t ix_a, uint32_t ix_b, int lead)
 {
-    return (int64_t)ix_a << 16 | ix_b;
+    return (int64_t)(lead ? 1 : 0) << 32 | (int64_t)ix_a << 16 | ix_b;
 }
 
 /* ---- building (newsindex optimize) ---- */
@@ -214,6 +215,17 @@ pair_key(uint32_t ix_a, uint32_t ix_b)
 #endif
 
 static size_t pp_budget = PP_BUILD_BUDGET;
+static int64_t pp_sample = PP_SAMPLE;
+static int pp_confirm_fast = PP_CONFIRM_FAST, pp_confirm_max = PP_CONFIRM_MAX;
+
+/* Contract in archive-private.h. */
+void
+Arc_phrase_pairs_sample(int64_t n, int confirm_fast, int confirm_max)
+{
+    pp_sample = n > 0 ? n : PP_SAMPLE;
+    pp_confirm_fast = confirm_fast > 0 ? confirm_fast : PP_CONFIRM_FAST;
+    pp_confirm_max = confirm_max > 0 ? confirm_max : PP_CONFIRM_MAX;
+}
 static int pp_ord_block = PP_ORD_BLOCK;
 static int pp_words = PP_WORDS;
 static int pp_mid_div = PP_MID_DIV;
@@ -250,8 +262,9 @@ typedef struct plist {
         unsigned char *b;     /* else allocated (the next power of two) */
     } u;
     uint32_t len;             /* bytes since the last move */
-    uint32_t n : 31;          /* ordinals of the whole list */
+    uint32_t n : 30;          /* ordinals of the whole list */
     uint32_t dense : 1;       /* in more than 1/PP_DENSE_DIV of the rows */
+    uint32_t lead : 1;        /* the pair in the title or summary only */
     int32_t last;             /* last ordinal, -1 before the first */
     uint16_t w1, w2;          /* the pair's words */
 } plist_t;
@@ -297,6 +310,7 @@ typedef struct builder {
     size_t held;              /* bytes allocated to the lists */
     int32_t ord;              /* ordinal of the article being read */
     int prev;                 /* listed word at the previous position, or -1 */
+    int col;                  /* the column being read: 1 title, 2 summary, 3 body */
     int64_t *runs;            /* first temporary rowid of each move */
     size_t n_runs, runs_cap;
     int64_t next_row;         /* next temporary rowid */
@@ -319,16 +333,33 @@ word_find(const builder_t *b, const char *tok, int n)
     return -1;
 }
 
-/* The list of pair (w1, w2), one of them frequent, made on first sight;
- * NULL when out of memory. Every possible pair has a slot (a frequent
- * word first: w1 * k + w2; else after those, w2 * k + w1), so that
- * finding a pair is one read. */
-static plist_t *
-pair_get(builder_t *b, int w1, int w2)
+/* The slots of one kind of list (pair_slot): 2 * k_freq * k. */
+static size_t
+slots_of(const builder_t *b)
+{
+    return (size_t)b->k_freq * (size_t)b->k * 2;
+}
+
+/* The slot of pair (w1, w2), one of them frequent: a frequent word first,
+ * w1 * k + w2; else after those, w2 * k + w1; the lead lists' after all
+ * those of the whole articles. */
+static size_t
+pair_slot(const builder_t *b, uint32_t w1, uint32_t w2, int lead)
 {
     size_t k = (size_t)b->k;
-    size_t slot = w1 < b->k_freq ? (size_t)w1 * k + (size_t)w2
-                                 : (size_t)b->k_freq * k + (size_t)w2 * k + (size_t)w1;
+    size_t slot = (int)w1 < b->k_freq ? (size_t)w1 * k + w2
+                                      : (size_t)b->k_freq * k + (size_t)w2 * k + w1;
+
+    return lead ? slot + slots_of(b) : slot;
+}
+
+/* The list of pair (w1, w2), one of them frequent, in whole articles or
+ * (lead) in titles and summaries, made on first sight; NULL when out of
+ * memory. Every possible pair has a slot, so that finding one is a read. */
+static plist_t *
+pair_get(builder_t *b, int w1, int w2, int lead)
+{
+    size_t slot = pair_slot(b, (uint32_t)w1, (uint32_t)w2, lead);
 
     if (b->pslot[slot])
         return &b->pl[b->pslot[slot] - 1];
@@ -343,6 +374,7 @@ pair_get(builder_t *b, int w1, int w2)
     memset(&b->pl[b->n_pl], 0, sizeof b->pl[b->n_pl]);
     b->pl[b->n_pl].w1 = (uint16_t)w1;
     b->pl[b->n_pl].w2 = (uint16_t)w2;
+    b->pl[b->n_pl].lead = lead ? 1 : 0;
     b->pl[b->n_pl].last = -1;
     b->pslot[slot] = ++b->n_pl;
     return &b->pl[b->n_pl - 1];
@@ -388,7 +420,7 @@ plist_add(builder_t *b, plist_t *p, int32_t ord)
 
 /* Each token of an article, as the index makes it: a listed word right
  * after a listed word, one of them frequent, adds the article to the
- * pair's list. */
+ * pair's list, and in a title or summary to its lead list too. */
 static int
 build_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
 {
@@ -405,8 +437,10 @@ build_cb(void *ctx, int tflags, const char *tok, int n, int start, int end)
     }
     w = n > 0 && n <= PP_TOK_MAX ? word_find(b, tok, n) : -1;
     if (w >= 0 && b->prev >= 0 && (w < b->k_freq || b->prev < b->k_freq)) {
-        plist_t *p = pair_get(b, b->prev, w);
+        plist_t *p = pair_get(b, b->prev, w, 0);
         if (!p || plist_add(b, p, b->ord))
+            b->failed = SQLITE_NOMEM;
+        else if (b->col < 3 && (!(p = pair_get(b, b->prev, w, 1)) || plist_add(b, p, b->ord)))
             b->failed = SQLITE_NOMEM;
     }
     b->prev = w;
@@ -424,30 +458,32 @@ cmp_word(const void *a, const void *b)
     return strcmp(((const spelt_t *)a)->w, ((const spelt_t *)b)->w);
 }
 
-/* A walk over the pairs met so far in the order of their keys "a b" (the
- * order of phrase_pair's primary key: a token has no byte below the
- * space, so it is the order of a, then of b). Writing the rows in that
- * order appends to the table instead of inserting all over it. */
+/* A walk over the pairs met so far in the order of their keys in
+ * phrase_pair (pair_key: the whole articles' lists, then the lead lists,
+ * each in the order of a's place in spelling, then of b's). Writing the
+ * rows in that order appends to the table instead of inserting all over
+ * it. */
 typedef struct pair_walk {
     uint32_t a, c;            /* places of the first and second word */
+    int lead;                 /* 0 the whole articles' lists, 1 the lead lists */
 } pair_walk_t;
 
 /* The next pair of the walk (an index into b->pl), or -1 at its end. */
 static int64_t
 pair_next(const builder_t *b, pair_walk_t *it)
 {
-    size_t k = (size_t)b->k;
-
-    for (; it->a < (uint32_t)b->k; it->a++, it->c = 0) {
-        uint32_t w1 = b->by[it->a];
-        int freq = (int)w1 < b->k_freq;
-        uint32_t lim = freq ? (uint32_t)b->k : (uint32_t)b->k_freq;
-        while (it->c < lim) {
-            uint32_t w2 = freq ? b->by[it->c] : b->fby[it->c];
-            size_t slot = freq ? (size_t)w1 * k + w2 : (size_t)b->k_freq * k + (size_t)w2 * k + w1;
-            it->c++;
-            if (b->pslot[slot])
-                return (int64_t)b->pslot[slot] - 1;
+    for (; it->lead < 2; it->lead++, it->a = 0, it->c = 0) {
+        for (; it->a < (uint32_t)b->k; it->a++, it->c = 0) {
+            uint32_t w1 = b->by[it->a];
+            int freq = (int)w1 < b->k_freq;
+            uint32_t lim = freq ? (uint32_t)b->k : (uint32_t)b->k_freq;
+            while (it->c < lim) {
+                uint32_t w2 = freq ? b->by[it->c] : b->fby[it->c];
+                size_t slot = pair_slot(b, w1, w2, it->lead);
+                it->c++;
+                if (b->pslot[slot])
+                    return (int64_t)b->pslot[slot] - 1;
+            }
         }
     }
     return -1;
@@ -459,7 +495,7 @@ pair_next(const builder_t *b, pair_walk_t *it)
 static int
 lists_move(builder_t *b, sqlite3_stmt *ins, uint32_t min)
 {
-    pair_walk_t it = { 0, 0 };
+    pair_walk_t it = { 0, 0, 0 };
     int64_t j;
     int rc = SQLITE_OK;
 
@@ -599,7 +635,7 @@ words_choose(arc_db_t *db, builder_t *b, fts5_tokenizer *tk, Fts5Tokenizer *tok)
         b->wslot[s] = i + 1;
     }
     /* (untouched slots cost address space, not memory) */
-    if (!(b->pslot = calloc((size_t)b->k_freq * (size_t)b->k * 2 + 1, sizeof *b->pslot)))
+    if (!(b->pslot = calloc(slots_of(b) * 2 + 1, sizeof *b->pslot)))
         return SQLITE_NOMEM;
     return rc;
 }
@@ -617,7 +653,7 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
     run_t *cur = NULL;
     piece_t whole = { NULL, 0, 0 }, blk = { NULL, 0, 0 };
     int made = 0, n_blk = 0;
-    pair_walk_t walk = { 0, 0 };
+    pair_walk_t walk = { 0, 0, 0 };
     int64_t j_pair;
     int64_t cache_kib = 0;
     int64_t blk_last = 0;
@@ -690,6 +726,7 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
                 const char *t = (const char *)sqlite3_column_text(st, col);
                 int len = sqlite3_column_bytes(st, col);
                 b.prev = -1;
+                b.col = col;
                 if (t && len > 0
                     && (rc = tk.xTokenize(tok, &b, FTS5_TOKENIZE_DOCUMENT, t, len, build_cb))
                            != SQLITE_OK)
@@ -780,7 +817,7 @@ Arc_phrase_pairs_build(arc_db_t *db, int64_t *pairs, int64_t *bytes)
             len = whole.len;
         }
         sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, pair_key(b.rank[l->w1], b.rank[l->w2]));
+        sqlite3_bind_int64(st, 1, pair_key(b.rank[l->w1], b.rank[l->w2], l->lead));
         sqlite3_bind_int64(st, 2, l->dense ? -1 : (int64_t)l->n);
         if (l->dense)
             sqlite3_bind_null(st, 3);
@@ -1337,13 +1374,17 @@ term_df(arc_db_t *db, const char *tok)
 /* Arc_phrase_pairs_scan through the pair lists. */
 static arc_status_t
 lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
-           int64_t max, int64_t **ids_out, double **scores_out, size_t *n_out,
-           int *more, int *used)
+           int64_t max, int64_t sample, int64_t need, double *df_est, int64_t **ids_out,
+           double **scores_out, size_t *n_out, int *more, int *used)
 {
     toks_t ph;
     size_t len = fts ? strlen(fts) : 0;
     int kind[PP_MAX_TOKENS], in_pair[PP_MAX_TOKENS], rc = SQLITE_OK, n_lists = 0, meta = 0;
+    int listed[PP_MAX_TOKENS], sampled = 0;
     uint32_t ix[PP_MAX_TOKENS];
+    idvec_t lead = { NULL, 0, 0 };
+    size_t n_main = 0, n_sample = 0, m_sample = 0, n_conf = 0;
+    int64_t sample_lo = 0;
     int64_t upto = 0, stale_n = 0, hi_list, id_max = INT64_MAX, lo_o, hi_o;
     double n_row = 0, n_tok = 0, idf, avgdl;
     idvec_t cand = { NULL, 0, 0 }, tmp = { NULL, 0, 0 }, stale = { NULL, 0, 0 };
@@ -1361,6 +1402,7 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     *n_out = 0;
     *more = 0;
     *used = 0;
+    *df_est = 0;
     if (hi <= 0)
         hi = INT64_MAX;
     /* one plain phrase: "w1 w2 ..." and nothing else */
@@ -1441,11 +1483,13 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
                             NULL);
     for (int i = 0; i + 1 < ph.n && rc == SQLITE_OK; i++) {
         int state;
+        listed[i] = 0;
         if (!kind[i] || !kind[i + 1] || (kind[i] != 1 && kind[i + 1] != 1))
             continue;
-        rc = pair_ids(st, pair_key(ix[i], ix[i + 1]), lo_o, hi_o, &tmp, &state);
+        rc = pair_ids(st, pair_key(ix[i], ix[i + 1], 0), lo_o, hi_o, &tmp, &state);
         if (rc != SQLITE_OK || state == 2)
             continue;
+        listed[i] = 1;
         in_pair[i] = in_pair[i + 1] = 1;
         if (n_lists++ == 0) {
             idvec_t t = cand;
@@ -1455,12 +1499,35 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
             idvec_and(&cand, &tmp);
         }
     }
+    /* a relevance search that may sample (below): the candidates of a
+     * match in a title or summary too, from the lead lists of the same
+     * pairs (a pair without one is in no title or summary) */
+    if (rc == SQLITE_OK && n_lists > 0 && sample > 0 && cand.n > (size_t)sample) {
+        int first = 1;
+        for (int i = 0; i + 1 < ph.n && rc == SQLITE_OK; i++) {
+            int state;
+            if (!listed[i])
+                continue;
+            rc = pair_ids(st, pair_key(ix[i], ix[i + 1], 1), lo_o, hi_o, &tmp, &state);
+            if (rc != SQLITE_OK || state == 2)
+                continue;
+            if (first) {
+                idvec_t t = lead;
+                lead = tmp;
+                tmp = t;
+                first = 0;
+            } else {
+                idvec_and(&lead, &tmp);
+            }
+        }
+    }
     sqlite3_finalize(st);
     st = NULL;
     if (rc != SQLITE_OK || n_lists == 0)
         goto decline;
-    /* (too many to confirm, and no other word to narrow them: the walk) */
-    if (cand.n > PP_CONFIRM_FAST) {
+    /* (too many to confirm, and no other word to narrow them: the walk,
+     * unless the search may sample them) */
+    if (cand.n > (size_t)pp_confirm_fast && sample <= 0) {
         int narrow = 0;
         for (int i = 0; i < ph.n && !narrow; i++)
             narrow = !in_pair[i] && term_df(db, ph.tok[i]) <= PP_RARE_CAP;
@@ -1470,8 +1537,11 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     for (size_t i = 0; i < cand.n; i++)
         if ((rc = ordmap_id(&om, cand.v[i], &cand.v[i])) != SQLITE_OK)
             goto decline;     /* a list beyond the map: not used */
+    for (size_t i = 0; i < lead.n; i++)
+        if ((rc = ordmap_id(&om, lead.v[i], &lead.v[i])) != SQLITE_OK)
+            goto decline;
     /* still many: keep those holding another word, by its rowids */
-    for (int i = 0; i < ph.n && rc == SQLITE_OK && cand.n > PP_CONFIRM_MAX / 4; i++) {
+    for (int i = 0; i < ph.n && rc == SQLITE_OK && cand.n > (size_t)pp_confirm_max / 4; i++) {
         arc_buf_t q = { NULL, 0, 0, 0 };
         int64_t seen = 0;
         if (in_pair[i] || term_df(db, ph.tok[i]) > PP_RARE_CAP)
@@ -1506,8 +1576,27 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
         && sqlite3_prepare_v2(db->sql, "SELECT sz FROM article_fts_docsize WHERE id = ?1", -1,
                               &dsz, NULL) != SQLITE_OK)
         anchor[0] = '\0';
-    if (rc != SQLITE_OK || cand.n > (dsz ? PP_CONFIRM_FAST : PP_CONFIRM_MAX))
+    if (rc != SQLITE_OK)
         goto decline;
+    if (cand.n > (size_t)(dsz ? pp_confirm_fast : pp_confirm_max)) {
+        /* too many to confirm: a relevance search confirms every
+         * candidate of a title or summary match (BM25's column weights put
+         * nearly every top result there) and the newest `sample` others,
+         * and estimates the phrase's count from those; else the walk */
+        size_t keep = (size_t)(dsz ? sample : sample * pp_confirm_max / pp_confirm_fast);
+        if (sample <= 0 || keep == 0)
+            goto decline;
+        n_main = cand.n;
+        n_sample = keep;
+        sampled = 1;
+        /* (at most as many as are confirmed without sampling: the
+         * newest of them) */
+        if (lead.n > (size_t)pp_confirm_fast) {
+            memmove(lead.v, lead.v + lead.n - pp_confirm_fast,
+                    (size_t)pp_confirm_fast * sizeof *lead.v);
+            lead.n = (size_t)pp_confirm_fast;
+        }
+    }
     /* the stale articles join the candidates (ascending, once) */
     for (size_t i = 0; i < stale.n; i++)
         if (stale.v[i] < hi_list && idvec_push(&cand, stale.v[i]))
@@ -1569,27 +1658,43 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     }
     rc = sqlite3_prepare_v2(db->sql, "SELECT title, summary, arc_body(body, id) FROM article WHERE id = ?1",
                             -1, &row, NULL);
-    for (size_t i = cand.n; i-- > 0 && rc == SQLITE_OK && !*more;) {
-        int match = 0, dl = 0;
-        double freq = 0, *s;
-        if (i + 1 < cand.n && cand.v[i] == cand.v[i + 1])
-            continue;
-        rc = confirm_one(db, row, &tk, tok, &ph, dsz ? anchor : NULL, dsz, cand.v[i], &match,
-                         &freq, &dl);
-        if (rc != SQLITE_OK || !match)
-            continue;
-        if ((int64_t)out_id.n >= max) {
-            *more = 1;
-            break;
+    /* sampling: the newest candidates until `sample` of them are
+     * confirmed and `need` matched (never an empty page while there are
+     * matches), then the lead candidates older than those */
+    for (int pass = 0; pass < 2 && rc == SQLITE_OK && !*more; pass++) {
+        idvec_t *c = pass ? &lead : &cand;
+        if (pass && (!sampled || sample_lo == 0))
+            break;      /* every candidate confirmed */
+        for (size_t i = c->n; i-- > 0 && rc == SQLITE_OK && !*more;) {
+            int match = 0, dl = 0;
+            double freq = 0, *s;
+            if (i + 1 < c->n && c->v[i] == c->v[i + 1])
+                continue;
+            if (pass && c->v[i] >= sample_lo)
+                continue;       /* (confirmed among the newest) */
+            if (!pass && sampled && n_conf >= n_sample && (int64_t)m_sample >= need) {
+                sample_lo = c->v[i + 1];
+                break;
+            }
+            rc = confirm_one(db, row, &tk, tok, &ph, dsz ? anchor : NULL, dsz, c->v[i], &match,
+                             &freq, &dl);
+            n_conf += !pass;
+            if (rc != SQLITE_OK || !match)
+                continue;
+            m_sample += !pass;
+            if ((int64_t)out_id.n >= max) {
+                *more = 1;
+                break;
+            }
+            if (idvec_push(&out_id, c->v[i]) || !(s = realloc(out_s, out_id.cap * sizeof *s))) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            out_s = s;
+            /* arc_bm25's expression, term for term */
+            out_s[out_id.n - 1] = 0.0 + idf * (freq * (1.2 + 1.0))
+                                  / (freq + 1.2 * (1.0 - 0.75 + 0.75 * (double)dl / avgdl));
         }
-        if (idvec_push(&out_id, cand.v[i]) || !(s = realloc(out_s, out_id.cap * sizeof *s))) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-        out_s = s;
-        /* arc_bm25's expression, term for term */
-        out_s[out_id.n - 1] = 0.0 + idf * (freq * (1.2 + 1.0))
-                              / (freq + 1.2 * (1.0 - 0.75 + 0.75 * (double)dl / avgdl));
     }
     sqlite3_finalize(row);
     sqlite3_finalize(dsz);
@@ -1598,11 +1703,21 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
         goto decline;
     if (rc != SQLITE_OK)
         goto fail;
+    if (sampled && sample_lo > 0) {
+        /* the matches among the newest candidates, over all of them;
+         * those newer than the lists and of the lead candidates as found */
+        *more = 1;
+        *df_est = (double)m_sample * (double)n_main / (double)n_conf
+                  + (double)(out_id.n - m_sample);
+        if (*df_est < 1)
+            *df_est = 1;
+    }
     *ids_out = out_id.v;
     *scores_out = out_s;
     *n_out = out_id.n;
     *used = 1;
     sqlite3_finalize(om.st);
+    free(lead.v);
     free(cand.v);
     free(tmp.v);
     free(stale.v);
@@ -1613,6 +1728,7 @@ fail:
     sqlite3_finalize(dsz);
     free(out_id.v);
     free(out_s);
+    free(lead.v);
     free(cand.v);
     free(tmp.v);
     free(stale.v);
@@ -1625,6 +1741,7 @@ decline:
     sqlite3_finalize(dsz);
     free(out_id.v);
     free(out_s);
+    free(lead.v);
     free(cand.v);
     free(tmp.v);
     free(stale.v);
@@ -1869,15 +1986,16 @@ fail:
     return Arc_db_sqlerr(db, "searching a phrase");
 }
 
-/* Contract in archive-private.h. */
-arc_status_t
-Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
-                      int64_t max, int64_t walk_max, int64_t **ids, double **scores, size_t *n,
-                      int *more, int *used)
+/* Arc_phrase_pairs_scan and Arc_phrase_pairs_rank. */
+static arc_status_t
+scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df, int64_t max,
+     int64_t walk_max, int64_t sample, int64_t need, double *df_est, int64_t **ids,
+     double **scores, size_t *n, int *more, int *used)
 {
     size_t len = fts ? strlen(fts) : 0;
     arc_status_t s;
 
+    *df_est = 0;
     *ids = NULL;
     *scores = NULL;
     *n = 0;
@@ -1887,7 +2005,7 @@ Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, dou
     if (!pp_enabled || len < 5 || fts[0] != '"' || fts[len - 1] != '"'
         || memchr(fts + 1, '"', len - 2) || !memchr(fts + 1, ' ', len - 2))
         return ARC_OK;
-    s = lists_scan(db, fts, lo, hi, df, max, ids, scores, n, more, used);
+    s = lists_scan(db, fts, lo, hi, df, max, sample, need, df_est, ids, scores, n, more, used);
     if (s != ARC_OK || *used || pp_enabled == 2 || walk_max <= 0)
         return s;
     /* a rare word: one forward walk while the matches fit */
@@ -1898,4 +2016,25 @@ Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, dou
     if (s == ARC_OK && !*used && max < INT64_MAX && max <= walk_max)
         s = chunk_scan(db, fts, lo, hi, df, max, ids, scores, n, more, used);
     return s;
+}
+
+/* Contract in archive-private.h. */
+arc_status_t
+Arc_phrase_pairs_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
+                      int64_t max, int64_t walk_max, int64_t **ids, double **scores, size_t *n,
+                      int *more, int *used)
+{
+    double est;
+
+    return scan(db, fts, lo, hi, df, max, walk_max, 0, 0, &est, ids, scores, n, more, used);
+}
+
+/* Contract in archive-private.h. */
+arc_status_t
+Arc_phrase_pairs_rank(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t max,
+                      int64_t need, int64_t **ids, double **scores, size_t *n, int *more,
+                      double *df_est, int *used)
+{
+    return scan(db, fts, lo, hi, 1.0, max, max, pp_sample, need, df_est, ids, scores, n, more,
+                used);
 }

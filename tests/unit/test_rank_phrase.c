@@ -894,6 +894,84 @@ test_a_schema_15_archive_keeps_its_word_lists(void **state)
     arc_db_close(db);
 }
 
+/* A relevance search of a phrase whose lists leave more candidates than
+ * it confirms (caps lowered to a few) samples them: every match in a
+ * title or summary (FTS5's own `{title summary} :` matches) is among
+ * those it returns (up to the cap, the newest), everything it returns is
+ * a match, and its count
+ * estimate is within 3x of the true count; it gives at least the page
+ * (5) while there are as many matches. With the caps as they are, the
+ * same call returns every match. */
+static void
+test_a_sampled_phrase_keeps_every_title_and_summary_match(void **state)
+{
+    static int64_t want[4000], lead_want[4000];
+    arc_optimize_report_t rep;
+    arc_db_t *db = build("sample", 400, &rep);
+    int sampled = 0, with_lead = 0;
+
+    (void)state;
+    for (int caps = 0; caps < 2; caps++) {
+        if (caps)
+            Arc_phrase_pairs_sample(30, 45, 20);
+        for (size_t p = 0; p < n_phrases; p++) {
+            int64_t *ids = NULL;
+            double *scores = NULL, est = -1;
+            size_t n = 0, n_want = fts_ids(db, phrases[p], want, 4000), n_lead;
+            int more = 0, used = 0;
+            char lead_q[140];
+
+            snprintf(lead_q, sizeof lead_q, "{title summary} : %s", phrases[p]);
+            n_lead = fts_ids(db, lead_q, lead_want, 4000);
+            if (Arc_phrase_pairs_rank(db, phrases[p], 0, 0, 100000, 5, &ids, &scores, &n, &more,
+                                      &est, &used) != ARC_OK)
+                fail_msg("%s: %s", phrases[p], arc_db_errmsg(db));
+            if (!used)
+                continue;
+            if (!caps || !more) {
+                /* not sampled: every match, no estimate */
+                if (n != n_want)
+                    fail_msg("%s: %zu matches, FTS5 has %zu", phrases[p], n, n_want);
+                assert_true(est == 0);
+            } else {
+                sampled++;
+                /* (more than the cap: the newest of them only) */
+                if (n_lead > 45)
+                    n_lead = 45;
+                with_lead += n_lead > 0;
+                for (size_t i = 0; i < n; i++) {
+                    size_t j = 0;
+                    while (j < n_want && want[j] != ids[i])
+                        j++;
+                    if (j == n_want)
+                        fail_msg("%s: %lld is no match", phrases[p], (long long)ids[i]);
+                }
+                for (size_t j = 0; j < n_lead; j++) {
+                    size_t i = 0;
+                    while (i < n && ids[i] != lead_want[j])
+                        i++;
+                    if (i == n)
+                        fail_msg("%s: title or summary match %lld left out", phrases[p],
+                                 (long long)lead_want[j]);
+                }
+                /* never short of the page while there are matches */
+                if (n < (n_want < 5 ? n_want : 5))
+                    fail_msg("%s: %zu matches given, %zu exist", phrases[p], n, n_want);
+                if (est < (double)n_want / 3 || est > (double)n_want * 3)
+                    fail_msg("%s: estimated %.0f matches, there are %zu", phrases[p], est,
+                             n_want);
+            }
+            free(ids);
+            free(scores);
+        }
+    }
+    Arc_phrase_pairs_sample(0, 0, 0);
+    if (sampled < 3 || with_lead < 2)
+        fail_msg("only %d phrases sampled, %d with title or summary matches", sampled,
+                 with_lead);
+    arc_db_close(db);
+}
+
 int
 main(void)
 {
@@ -908,6 +986,7 @@ main(void)
         cmocka_unit_test(test_phrase_counts_equal_a_brute_force_check),
         cmocka_unit_test(test_pair_lists_are_the_same_whatever_the_memory_budget),
         cmocka_unit_test(test_a_schema_15_archive_keeps_its_word_lists),
+        cmocka_unit_test(test_a_sampled_phrase_keeps_every_title_and_summary_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
