@@ -329,11 +329,12 @@ arc_status_t Arc_phrase_pairs_rank(arc_db_t *db, const char *fts, int64_t lo, in
                                    int64_t max, int64_t need, int64_t **ids, double **scores,
                                    size_t *n, int *more, double *df_est, int *used);
 /* Candidates Arc_phrase_pairs_rank confirms besides those of the lead
- * lists when it samples (0: 400), and the candidates confirmed at most
- * from windows and by reading whole articles (0: 1,000 and 300), beyond
- * which it samples and Arc_phrase_pairs_scan declines. Process-wide; for
- * tests. */
-void Arc_phrase_pairs_sample(int64_t n, int confirm_fast, int confirm_max);
+ * lists when it samples (0: 400), the candidates confirmed at most from
+ * windows and by reading whole articles (0: 1,000 and 300), beyond which
+ * it samples and Arc_phrase_pairs_scan declines, and div: it samples only
+ * a phrase whose every word is in at least 1/div of the rows (0: 10).
+ * Process-wide; for tests. */
+void Arc_phrase_pairs_sample(int64_t n, int confirm_fast, int confirm_max, int div);
 /* 1 (the default): use the pair lists, else forward walks (newest chunk
  * first up to max; one chunk for a phrase with a rare word); 2: the lists
  * only; 3: no lists, and the walk always in chunks; 0: neither.

@@ -19,7 +19,10 @@
  * median_ms/p99_ms are wall time, cpu_* the process's CPU time (user +
  * system) per query. QUERY_DRIVER_SLOW=MS also prints every query of a
  * class that took at least MS of CPU (SLOW lines); QUERY_DRIVER_CLASSES
- * (e.g. "rare,and2") measures only the classes it names.
+ * (e.g. "rare,and2") measures only the classes it names. QUERY_DRIVER_OVERLAP=1
+ * also runs each relevance search again with exact BM25 (--exact-rank,
+ * untimed) and prints, per search class, the average overlap of the two
+ * top 20s (|bounded ∩ exact| / |exact|) and the worst query (OVERLAP lines).
  *
  * Classes: rare word, common word, two-word AND, phrase, person filter,
  * person + one-month range, place + source, histogram by week, timeline of
@@ -350,6 +353,35 @@ run_query(arc_db_t *db, int cls, const query_t *q, arc_sort_t sort)
     return results;
 }
 
+/* The ids of the top 20 of search q (exact BM25 when exact), into ids;
+ * how many, or -1. */
+static int
+top_ids(arc_db_t *db, const query_t *q, int exact, int64_t ids[20])
+{
+    arc_query_t *aq = NULL;
+    arc_query_error_t qe;
+    arc_search_opts_t o;
+    arc_cursor_t *c;
+    const arc_hit_t *h;
+    int n = 0;
+
+    if (!q->text || arc_query_parse(q->text, &aq, &qe))
+        return -1;
+    memset(&o, 0, sizeof o);
+    o.limit = 20;
+    o.sort = ARC_SORT_RELEVANCE;
+    o.exact_rank = exact;
+    if (arc_search(db, aq, &o, &c) == ARC_OK) {
+        while (n < 20 && arc_cursor_next(c, &h) == ARC_OK && h)
+            ids[n++] = h->id;
+        arc_cursor_destroy(c);
+    } else {
+        n = -1;
+    }
+    arc_query_destroy(aq);
+    return n;
+}
+
 /* Run newsquery with q's arguments, output to /dev/null; milliseconds. */
 static double
 run_cli(const char *prog, const char *archive, const query_t *q)
@@ -670,6 +702,33 @@ main(int argc, char **argv)
             if (so)
                 printf(" --sort newest");
             printf("\n");
+            if (getenv("QUERY_DRIVER_OVERLAP") && !so && c != C_HISTOGRAM && c != C_TIMELINE
+                && c != C_STORY) {
+                double sum = 0, worst = 2;
+                int n_ov = 0, same = 0, worst_k = -1;
+                for (int k = 0; k < n_queries; k++) {
+                    int64_t b[20], e[20];
+                    int nb = top_ids(db, &qs[c][k], 0, b), ne = top_ids(db, &qs[c][k], 1, e);
+                    int hit = 0;
+                    double ov;
+                    if (nb < 0 || ne < 0)
+                        continue;
+                    for (int x = 0; x < ne; x++)
+                        for (int j = 0; j < nb; j++)
+                            hit += e[x] == b[j];
+                    ov = ne ? (double)hit / ne : (nb ? 0 : 1);
+                    sum += ov;
+                    n_ov++;
+                    same += ov == 1.0 && nb == ne;
+                    if (ov < worst) {
+                        worst = ov;
+                        worst_k = k;
+                    }
+                }
+                printf("OVERLAP class=%s n=%d mean=%.3f identical=%d worst=%.2f worst_query=%s\n",
+                       class_name[c], n_ov, n_ov ? sum / n_ov : 0, same, worst,
+                       worst_k >= 0 && qs[c][worst_k].text ? qs[c][worst_k].text : "-");
+            }
             if (getenv("QUERY_DRIVER_SLOW")) {
                 /* the slowest queries of the class, for finding what to bound */
                 for (int k = 0; k < n_queries; k++) {
