@@ -255,7 +255,20 @@ arc_body_dict_load(arc_db_t *db, arc_body_dict_t **out)
     return s;
 }
 
-/* Does the archive hold dictionary id? 1 yes, 0 no, -1 an SQLite failure. */
+/* The handle's dictionary (db->body_dict): the archive's newest, looked
+ * up once. */
+static arc_status_t
+handle_dict(arc_db_t *db)
+{
+    if (db->body_dict_tried)
+        return ARC_OK;
+    db->body_dict_tried = 1;
+    return arc_body_dict_load(db, &db->body_dict);
+}
+
+/* Does the archive hold dictionary id? 1 yes, 0 no, -1 an SQLite failure.
+ * (The handle's own, handle_dict, is known without a query: every body of
+ * an import.) */
 static int
 dict_known(arc_db_t *db, uint32_t id)
 {
@@ -671,7 +684,10 @@ Arc_body_pack(arc_db_t *db, const char *text, const void *given, size_t given_le
                                 "the article's compressed body (body_z) does not match its body");
         /* a dictionary the archive does not hold would make it unreadable */
         if (g[0] == BODY_ZSTD_DICT) {
-            int k = dict_known(db, (uint32_t)ZSTD_getDictID_fromFrame(g + BODY_HEAD,
+            int k;
+            if ((st = handle_dict(db)))
+                return st;
+            k = dict_known(db, (uint32_t)ZSTD_getDictID_fromFrame(g + BODY_HEAD,
                                                                       given_len - BODY_HEAD));
             if (k < 0)
                 return Arc_db_sqlerr(db, "reading the body dictionaries");
@@ -684,12 +700,8 @@ Arc_body_pack(arc_db_t *db, const char *text, const void *given, size_t given_le
         p->blob_len = given_len;
         return ARC_OK;
     }
-    /* this handle's dictionary: the archive's newest, looked up once */
-    if (!db->body_dict_tried) {
-        db->body_dict_tried = 1;
-        if ((st = arc_body_dict_load(db, &db->body_dict)))
-            return st;
-    }
+    if ((st = handle_dict(db)))
+        return st;
     if ((st = compress_with(db->body_dict, text, len, &p->owned, &p->blob_len)))
         return Arc_db_error(db, st, "compressing an article body: %s",
                             st == ARC_E_NOMEM ? "out of memory" : "zstd failed");

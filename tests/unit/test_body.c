@@ -546,6 +546,19 @@ damaged_blobs_should_be_refused_by_the_decoder(void **state)
     arc_free(z);
 }
 
+/* arc_db_check() fails and its report names `name`. */
+static void
+check_should_name(arc_db_t *db, const char *name)
+{
+    char *problems = NULL;
+
+    assert_int_not_equal(arc_db_check(db, &problems), ARC_OK);
+    assert_non_null(problems);
+    if (!strstr(problems, name))
+        fail_msg("check: %s", problems);
+    arc_free(problems);
+}
+
 static void
 damaged_stored_body_should_fail_naming_the_article(void **state)
 {
@@ -592,14 +605,7 @@ damaged_stored_body_should_fail_naming_the_article(void **state)
     arc_query_destroy(q);
 
     /* the check names the problem too */
-    {
-        char *problems = NULL;
-        assert_int_not_equal(arc_db_check(db, &problems), ARC_OK);
-        assert_non_null(problems);
-        if (!strstr(problems, name))
-            fail_msg("check: %s", problems);
-        arc_free(problems);
-    }
+    check_should_name(db, name);
     arc_db_close(db);
 }
 
@@ -770,7 +776,7 @@ missing_dictionary_should_fail_naming_the_article(void **state)
 {
     arc_db_t *db = open_new("nodict");
     arc_article_t a, *got = NULL;
-    char url[64], name[64], dir[700], *problems = NULL;
+    char url[64], name[64], dir[700];
     int64_t id = 0, first = 0;
     int made = 0;
     (void)state;
@@ -800,11 +806,7 @@ missing_dictionary_should_fail_naming_the_article(void **state)
     assert_int_equal(arc_article_get(db, first, &got), ARC_OK);
     assert_string_equal(got->body, dict_body(0));
     arc_article_destroy(got);
-    assert_int_not_equal(arc_db_check(db, &problems), ARC_OK);
-    assert_non_null(problems);
-    if (!strstr(problems, name))
-        fail_msg("check: %s", problems);
-    arc_free(problems);
+    check_should_name(db, name);
     arc_db_close(db);
 }
 
