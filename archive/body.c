@@ -256,14 +256,19 @@ arc_body_dict_load(arc_db_t *db, arc_body_dict_t **out)
 }
 
 /* The handle's dictionary (db->body_dict): the archive's newest, looked
- * up once. */
+ * up once. A damaged one is not used: bodies are then stored without,
+ * so that one bad row never stops the archive taking articles (the check
+ * names it, and arc_body_dict_ensure makes a new one). */
 static arc_status_t
 handle_dict(arc_db_t *db)
 {
+    arc_status_t s;
+
     if (db->body_dict_tried)
         return ARC_OK;
     db->body_dict_tried = 1;
-    return arc_body_dict_load(db, &db->body_dict);
+    s = arc_body_dict_load(db, &db->body_dict);
+    return s == ARC_E_CORRUPT ? ARC_OK : s;
 }
 
 /* Does the archive hold dictionary id? 1 yes, 0 no, -1 an SQLite failure.
@@ -337,24 +342,47 @@ arc_body_dict_ensure(arc_db_t *db, int *made)
     int rc;
 
     *made = 0;
-    if ((s = arc_body_dict_load(db, &d)) || d) {
+    /* (a damaged newest one counts as none: the new one replaces it) */
+    s = arc_body_dict_load(db, &d);
+    if (s == ARC_E_CORRUPT)
+        s = ARC_OK;
+    else if (s || d) {
         arc_body_dict_free(d);
         return s;
     }
-    /* the newest bodies: what is stored next is most like them */
-    if (!(st = Arc_db_prepare(db, "SELECT arc_body(body, id) FROM article WHERE body IS NOT NULL"
+    /* the newest bodies: what is stored next is most like them (one that
+     * does not decode, say a dictionary's that is damaged, is passed by;
+     * at most four times the samples are read) */
+    if (!(st = Arc_db_prepare(db, "SELECT body FROM article WHERE body IS NOT NULL"
                                   " ORDER BY id DESC LIMIT ?1")))
         return ARC_E_DB;
-    sqlite3_bind_int(st, 1, ARC_BODY_DICT_SAMPLES);
+    sqlite3_bind_int(st, 1, 4 * ARC_BODY_DICT_SAMPLES);
     if (!(texts = calloc(ARC_BODY_DICT_SAMPLES, sizeof *texts))
         || !(lens = calloc(ARC_BODY_DICT_SAMPLES, sizeof *lens)))
         s = Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     while (!s && n < ARC_BODY_DICT_SAMPLES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 0);
-        lens[n] = (size_t)sqlite3_column_bytes(st, 0);
-        if (t && !(texts[n] = strdup(t)))
+        const void *b = sqlite3_column_blob(st, 0);
+        size_t blen = (size_t)sqlite3_column_bytes(st, 0);
+        char *t = NULL;
+        size_t tlen = 0;
+        const char *why = NULL;
+        arc_status_t ds;
+        if (sqlite3_column_type(st, 0) != SQLITE_BLOB) {
+            ds = (t = malloc(blen + 1)) ? ARC_OK : ARC_E_NOMEM;
+            if (t) {
+                memcpy(t, b, blen);
+                t[blen] = '\0';
+                tlen = blen;
+            }
+        } else {
+            ds = Arc_body_decode(db, b, blen, SIZE_MAX, &t, &tlen, &why);
+        }
+        if (ds == ARC_E_NOMEM)
             s = Arc_db_error(db, ARC_E_NOMEM, "out of memory");
-        n++;
+        if (ds != ARC_OK)
+            continue;
+        texts[n] = t;
+        lens[n++] = tlen;
     }
     if (!s && rc != SQLITE_DONE && rc != SQLITE_ROW)
         s = Arc_db_sqlerr(db, "reading bodies for a dictionary");
@@ -439,8 +467,9 @@ ddict_for(ddicts_t *c, const unsigned char *b, size_t n, ZSTD_DDict **dd, const 
     c->id[slot] = c->dd[slot] ? id : 0;
     sqlite3_finalize(st);
     if (!c->dd[slot]) {
-        *why = "out of memory";
-        return ARC_E_NOMEM;
+        /* (its tables do not load; 64 KB are seldom what is missing) */
+        *why = "its dictionary is corrupt";
+        return ARC_E_CORRUPT;
     }
     *dd = c->dd[slot];
     return ARC_OK;
@@ -919,6 +948,33 @@ Arc_body_check(arc_db_t *db, void (*report)(void *ctx, const char *line), void *
     dicts.sql = db->sql;
     if (!dc)
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
+    /* the dictionaries themselves, used by a body or not yet */
+    {
+        sqlite3_stmt *s = Arc_db_prepare(db, "SELECT id, dict FROM body_dict ORDER BY seq");
+        int rc;
+        if (!s) {
+            ZSTD_freeDCtx(dc);
+            return ARC_E_DB;
+        }
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            const void *d = sqlite3_column_blob(s, 1);
+            size_t len = (size_t)sqlite3_column_bytes(s, 1);
+            ZSTD_DDict *dd = NULL;
+            char line[160];
+            if (d && ZDICT_getDictID(d, len) == (unsigned)sqlite3_column_int64(s, 0)
+                && (dd = ZSTD_createDDict(d, len))) {
+                ZSTD_freeDDict(dd);
+                continue;
+            }
+            snprintf(line, sizeof line, "body dictionary %lld is corrupt: the bodies"
+                     " compressed with it cannot be read", (long long)sqlite3_column_int64(s, 0));
+            report(ctx, line);
+            found++;
+        }
+        if (rc != SQLITE_DONE)
+            st = Arc_db_sqlerr(db, "checking body dictionaries");
+        sqlite3_finalize(s);
+    }
     for (size_t q = 0; q < sizeof sql / sizeof sql[0] && !st; q++) {
         sqlite3_stmt *s = Arc_db_prepare(db, sql[q]);
         int rc;

@@ -810,6 +810,58 @@ missing_dictionary_should_fail_naming_the_article(void **state)
     arc_db_close(db);
 }
 
+/* A damaged dictionary: the check names it and the articles it made
+ * unreadable, the archive goes on taking articles (stored without it),
+ * and arc_body_dict_ensure() makes a new one that later bodies use. */
+static void
+damaged_dictionary_should_be_named_and_replaced(void **state)
+{
+    arc_db_t *db = open_new("baddict");
+    arc_article_t a, *got = NULL;
+    char url[64], name[64], dir[700];
+    int64_t id = 0, id2 = 0, id3 = 0;
+    int made = 0;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++) {
+        snprintf(url, sizeof url, "https://b.example/%d", i);
+        a = article(url, "Before", dict_body(i));
+        assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    }
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 1);
+    a = article("https://b.example/with", "With", dict_body(8000));
+    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
+    assert_string_equal(body_format(db, id), "03");
+    /* its header wiped, behind the archive's back */
+    assert_int_equal(sqlite3_exec(db->sql, "UPDATE body_dict SET dict = zeroblob(length(dict))",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    arc_db_close(db);
+
+    db = open_dir(dir, 0);
+    snprintf(name, sizeof name, "article %lld", (long long)id);
+    check_should_name(db, "body dictionary");
+    check_should_name(db, name);
+    a = article("https://b.example/after", "After", dict_body(8001));
+    assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
+    assert_string_equal(body_format(db, id2), "02");
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 1);
+    a = article("https://b.example/renewed", "Renewed", dict_body(8002));
+    assert_int_equal(arc_article_put(db, &a, &id3, NULL), ARC_OK);
+    assert_string_equal(body_format(db, id3), "03");
+    assert_int_equal(arc_article_get(db, id3, &got), ARC_OK);
+    assert_string_equal(got->body, dict_body(8002));
+    arc_article_destroy(got);
+    assert_int_equal(arc_article_get(db, id2, &got), ARC_OK);
+    assert_string_equal(got->body, dict_body(8001));
+    arc_article_destroy(got);
+    arc_db_close(db);
+}
+
 /* newsindex import trains a dictionary on the first
  * ARC_BODY_DICT_SAMPLES bodies it reads, stores it before the first body
  * compressed with it, and every body reads back as it was given; a second
@@ -883,6 +935,7 @@ main(void)
         cmocka_unit_test(damaged_stored_body_should_fail_naming_the_article),
         cmocka_unit_test(dictionary_bodies_should_read_back_and_take_less_room),
         cmocka_unit_test(missing_dictionary_should_fail_naming_the_article),
+        cmocka_unit_test(damaged_dictionary_should_be_named_and_replaced),
         cmocka_unit_test(import_should_train_and_use_a_dictionary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
