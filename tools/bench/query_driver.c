@@ -3,6 +3,7 @@
  *
  *   query_driver [--n N] [--seed S] [--sample K] [--cli NEWSQUERY] [--cli-n M]
  *                [--budget ROWS] ARCHIVE
+ *   query_driver --one QUERY [--n N] [--sort newest] ARCHIVE
  *
  * Draws N queries of each class deterministically from the archive itself
  * (a seeded sample of K articles: their words, phrases, people, places,
@@ -22,12 +23,15 @@
  * (e.g. "rare,and2") measures only the classes it names. QUERY_DRIVER_OVERLAP=1
  * also runs each relevance search again with exact BM25 (--exact-rank,
  * untimed) and prints, per search class, the average overlap of the two
- * top 20s (|bounded ∩ exact| / |exact|) and the worst query (OVERLAP lines).
+ * top 20s (|bounded ∩ exact| / |exact|) and the worst query (OVERLAP lines);
+ * QUERY_DRIVER_OVERLAP=2 also each query's (OVERLAP_ONE lines).
  *
  * Classes: rare word, common word, two-word AND, phrase, person filter,
  * person + one-month range, place + source, histogram by week, timeline of
  * a busy person over a year, story page. A search is what the search page
- * needs: the top 20 by relevance with snippets. Exit status 0, 1 when the
+ * needs: the top 20 by relevance with snippets. --one runs the one search
+ * QUERY N times (10 unless --n) and prints the CPU ms of each and their
+ * median (ONE lines), for profiling one slow query. Exit status 0, 1 when the
  * archive cannot be read or holds too little to draw from, 2 usage.
  */
 #include <ctype.h>
@@ -425,7 +429,8 @@ int
 main(int argc, char **argv)
 {
     int n_queries = 200, n_sample = 2000, cli_n = 50;
-    const char *cli = NULL, *dir;
+    const char *cli = NULL, *dir, *one = NULL;
+    int one_newest = 0, n_set = 0;
     uint64_t seed = 1;
     arc_db_t *db;
     char *err = NULL;
@@ -441,7 +446,11 @@ main(int argc, char **argv)
     arc_global_init();          /* as newsquery */
     for (i = 1; i < argc - 1; i++) {
         if (strcmp(argv[i], "--n") == 0)
-            n_queries = atoi(argv[++i]);
+            n_queries = atoi(argv[++i]), n_set = 1;
+        else if (strcmp(argv[i], "--one") == 0)
+            one = argv[++i];
+        else if (strcmp(argv[i], "--sort") == 0)
+            one_newest = strcmp(argv[++i], "newest") == 0;
         else if (strcmp(argv[i], "--seed") == 0)
             seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--sample") == 0)
@@ -457,7 +466,8 @@ main(int argc, char **argv)
     }
     if (i != argc - 1 || n_queries < 1 || n_sample < 10) {
         fprintf(stderr, "usage: query_driver [--n N] [--seed S] [--sample K] "
-                "[--cli NEWSQUERY] [--cli-n M] [--budget ROWS] ARCHIVE\n");
+                "[--cli NEWSQUERY] [--cli-n M] [--budget ROWS] ARCHIVE\n"
+                "       query_driver --one QUERY [--n N] [--sort newest] ARCHIVE\n");
         return 2;
     }
     dir = argv[argc - 1];
@@ -465,6 +475,26 @@ main(int argc, char **argv)
     if (arc_db_open(dir, ARC_OPEN_READONLY, &db, &err)) {
         fprintf(stderr, "query_driver: %s\n", err ? err : dir);
         return 1;
+    }
+    if (one) {
+        query_t q;
+        int m = n_set ? n_queries : 10;
+        double *v = calloc((size_t)m, sizeof *v), med, p99;
+        memset(&q, 0, sizeof q);
+        q.text = (char *)one;
+        for (int k = 0; v && k < m; k++) {
+            double c0 = cpu_ms();
+            long r = run_query(db, C_PHRASE, &q, one_newest ? ARC_SORT_NEWEST : ARC_SORT_RELEVANCE);
+            v[k] = cpu_ms() - c0;
+            printf("ONE run=%d cpu_ms=%.2f results=%ld\n", k, v[k], r);
+        }
+        if (!v)
+            return 1;
+        stats(v, m, &med, &p99);
+        printf("ONE median_cpu_ms=%.2f query=%s\n", med, one);
+        free(v);
+        arc_db_close(db);
+        return 0;
     }
     if (arc_db_stats(db, &st) || st.articles < 10) {
         fprintf(stderr, "query_driver: %s: too few articles\n", dir);
@@ -717,6 +747,9 @@ main(int argc, char **argv)
                         for (int j = 0; j < nb; j++)
                             hit += e[x] == b[j];
                     ov = ne ? (double)hit / ne : (nb ? 0 : 1);
+                    if (atoi(getenv("QUERY_DRIVER_OVERLAP")) >= 2)
+                        printf("OVERLAP_ONE class=%s overlap=%.2f query=%s\n", class_name[c], ov,
+                               qs[c][k].text ? qs[c][k].text : "-");
                     sum += ov;
                     n_ov++;
                     same += ov == 1.0 && nb == ne;
