@@ -335,6 +335,25 @@ arc_status_t Arc_phrase_pairs_rank(arc_db_t *db, const char *fts, int64_t lo, in
  * a phrase whose every word is in at least 1/div of the rows (0: 10).
  * Process-wide; for tests. */
 void Arc_phrase_pairs_sample(int64_t n, int confirm_fast, int confirm_max, int div);
+/* Arc_phrase_pairs_rank through a shorter phrase (a relevance search of a
+ * phrase whose end words are in a quarter of the rows or more, and whose
+ * every word is in more than @p rare rows (0: 20,000): the shorter one's
+ * scores bound the phrase's, and its matches are confirmed in the order of
+ * their bounds until no other can enter the page): on (1, the default) or
+ * off (0), confirming at most @p confirm articles (0: 400) before it
+ * declines. Process-wide; for tests. */
+void Arc_phrase_pairs_bound(int on, int confirm, int64_t rare);
+/* How many searches in this process Arc_phrase_pairs_rank answered
+ * through a shorter phrase (*bound), and by walking the newest matches of
+ * a phrase whose every pair is too frequent to be listed and reading its
+ * lead lists (*dense: only in an archive of 10 confirm_fast articles or
+ * more, see Arc_phrase_pairs_sample). For tests. */
+void Arc_phrase_pairs_counts(int64_t *bound, int64_t *dense);
+/* The rows of [id_min, id_max] matching something of which cnt rows were
+ * counted from the newest end down to id last: by the share of the id
+ * range, or of the articles when the ids mislead (rank.c). */
+double Arc_rank_extrapolate(arc_db_t *db, int64_t cnt, int64_t last, int64_t id_min,
+                            int64_t id_max);
 /* 1 (the default): use the pair lists, else forward walks (newest chunk
  * first up to max; one chunk for a phrase with a rare word); 2: the lists
  * only; 3: no lists, and the walk always in chunks; 0: neither.

@@ -328,6 +328,13 @@ extrapolate(arc_db_t *db, int64_t cnt, int64_t last, int64_t id_min, int64_t id_
     return extrapolate_from(db, cnt, last, 0, id_min, id_max);
 }
 
+/* Contract in archive-private.h. */
+double
+Arc_rank_extrapolate(arc_db_t *db, int64_t cnt, int64_t last, int64_t id_min, int64_t id_max)
+{
+    return extrapolate_from(db, cnt, last, 1, id_min, id_max);
+}
+
 /* The same for cnt rows counted from the newest end (newest = 1: ids
  * from last to id_max) or from the oldest (newest = 0). */
 static double
