@@ -10,6 +10,11 @@
 
 /* ==== Interface to code in db.c ==== */
 
+/* arc_db_open() flag, not public: the connection is used by one thread
+ * at a time, which never hands it to another while a call is under way
+ * (SQLITE_OPEN_NOMUTEX). The timeline's walkers (entity_timeline.c). */
+#define ARC_OPEN_ONE_THREAD (1 << 16)
+
 /* Statements prepared once per handle (see Arc_db_cached). */
 enum {
     ARC_ST_URL_LOOKUP, ARC_ST_GUID_LOOKUP, ARC_ST_HASH_LOOKUP, ARC_ST_SOURCE_FIND,

