@@ -143,7 +143,7 @@ int
 qry_cmd_export(const qry_opts_t *o)
 {
     static char outbuf[1 << 16];
-    arc_db_t *db = qry_open(o);
+    arc_db_t *db = qry_open_flags(o, ARC_OPEN_SCAN); /* each page read about once */
     arc_query_t *q = qry_parse(o);
     arc_search_opts_t so;
     arc_cursor_t *cur = NULL;

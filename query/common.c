@@ -10,6 +10,12 @@
 arc_db_t *
 qry_open(const qry_opts_t *o)
 {
+    return qry_open_flags(o, 0);
+}
+
+arc_db_t *
+qry_open_flags(const qry_opts_t *o, int flags)
+{
     char *dir, *err = NULL;
     arc_db_t *db = NULL;
     arc_status_t st;
@@ -25,7 +31,7 @@ qry_open(const qry_opts_t *o)
         fprintf(stderr, "newsquery: no archive directory: use --archive DIR or set NEWSARCHIVE_DIR\n");
         exit(EXIT_USAGE);
     }
-    st = arc_db_open(dir, ARC_OPEN_READONLY, &db, &err);
+    st = arc_db_open(dir, ARC_OPEN_READONLY | flags, &db, &err);
     if (st) {
         fprintf(stderr, "newsquery: %s\n", err ? err : arc_status_string(st));
         arc_free(err);

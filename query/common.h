@@ -53,6 +53,8 @@ enum { QRY_BACKEND_AUTO = 0, QRY_BACKEND_SQLITE, QRY_BACKEND_XAPIAN };
 
 /* Open the archive read-only or exit 3 with the reason. */
 arc_db_t *qry_open(const qry_opts_t *o);
+/* The same with more ARC_OPEN_* flags (export: ARC_OPEN_SCAN). */
+arc_db_t *qry_open_flags(const qry_opts_t *o, int flags);
 
 /* Parse o->query (NULL/empty = match all) or exit 2 pointing at the column. */
 arc_query_t *qry_parse(const qry_opts_t *o);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive-private.h"
 #include "newsarc.h"
 #include "test_archive_util.h"
 
@@ -173,6 +174,68 @@ open_should_refuse_newer_schema(void **state)
     assert_int_equal(arc_db_open(dir, 0, &db, &err), ARC_E_VERSION);
     assert_non_null(strstr(err, "newer"));
     arc_free(err);
+}
+
+/* A handle opened for a scan (an export) keeps a small page cache and
+ * gives the same rows as any other. */
+static int64_t
+cache_kib(arc_db_t *db)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = 0;
+
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "PRAGMA cache_size", -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void
+open_for_a_scan_should_keep_a_small_page_cache(void **state)
+{
+    const char *dir = fresh_dir("scan");
+    arc_db_t *db = open_new("scan"), *a = NULL, *b = NULL;
+    char url[64], *err = NULL;
+    arc_article_t art;
+    int64_t ids[2][40];
+    size_t n[2] = { 0, 0 };
+    (void)state;
+
+    for (int i = 0; i < 30; i++) {
+        memset(&art, 0, sizeof art);
+        snprintf(url, sizeof url, "https://scan.example/%d", i);
+        art.url = url;
+        art.title = "Harbour scan";
+        art.body = "The harbour council met on Monday.";
+        art.source = "Scan Post";
+        art.published = 1700000000 + i * 3600;
+        assert_int_equal(arc_article_put(db, &art, NULL, NULL), ARC_OK);
+    }
+    arc_db_close(db);
+    assert_int_equal(arc_db_open(dir, ARC_OPEN_READONLY, &a, &err), ARC_OK);
+    assert_int_equal(arc_db_open(dir, ARC_OPEN_READONLY | ARC_OPEN_SCAN, &b, &err), ARC_OK);
+    assert_int_equal(cache_kib(a), -65536);
+    assert_int_equal(cache_kib(b), -2048);
+    for (int k = 0; k < 2; k++) {
+        arc_query_t *q = NULL;
+        arc_search_opts_t o;
+        arc_cursor_t *c = NULL;
+        const arc_hit_t *h;
+        assert_int_equal(arc_query_parse("harbour", &q, NULL), ARC_OK);
+        memset(&o, 0, sizeof o);
+        o.sort = ARC_SORT_NEWEST;
+        assert_int_equal(arc_search(k ? b : a, q, &o, &c), ARC_OK);
+        while (arc_cursor_next(c, &h) == ARC_OK && h && n[k] < 40)
+            ids[k][n[k]++] = h->id;
+        arc_cursor_destroy(c);
+        arc_query_destroy(q);
+    }
+    assert_int_equal(n[0], 30);
+    assert_int_equal(n[1], 30);
+    assert_memory_equal(ids[0], ids[1], 30 * sizeof ids[0][0]);
+    arc_db_close(a);
+    arc_db_close(b);
 }
 
 static void
@@ -627,6 +690,7 @@ main(void)
         cmocka_unit_test(open_should_refuse_missing_archive_without_create),
         cmocka_unit_test(open_should_refuse_foreign_database_unchanged),
         cmocka_unit_test(open_should_refuse_newer_schema),
+        cmocka_unit_test(open_for_a_scan_should_keep_a_small_page_cache),
         cmocka_unit_test(open_should_refuse_a_file_that_is_not_sqlite),
         cmocka_unit_test(readonly_handle_should_refuse_writes),
         cmocka_unit_test(readonly_open_should_upgrade_an_older_schema),
