@@ -4,6 +4,7 @@
  *   query_driver [--n N] [--seed S] [--sample K] [--cli NEWSQUERY] [--cli-n M]
  *                [--budget ROWS] ARCHIVE
  *   query_driver --one QUERY [--n N] [--sort newest] ARCHIVE
+ *   query_driver --one-timeline ENTITY --year YYYY [--n N] ARCHIVE
  *
  * Draws N queries of each class deterministically from the archive itself
  * (a seeded sample of K articles: their words, phrases, people, places,
@@ -31,7 +32,8 @@
  * a busy person over a year, story page. A search is what the search page
  * needs: the top 20 by relevance with snippets. --one runs the one search
  * QUERY N times (10 unless --n) and prints the CPU ms of each and their
- * median (ONE lines), for profiling one slow query. Exit status 0, 1 when the
+ * median (ONE lines), for profiling one slow query; --one-timeline the
+ * same for the timeline of entity ENTITY over year YYYY. Exit status 0, 1 when the
  * archive cannot be read or holds too little to draw from, 2 usage.
  */
 #include <ctype.h>
@@ -430,7 +432,8 @@ main(int argc, char **argv)
 {
     int n_queries = 200, n_sample = 2000, cli_n = 50;
     const char *cli = NULL, *dir, *one = NULL;
-    int one_newest = 0, n_set = 0;
+    int one_newest = 0, n_set = 0, one_year = 0;
+    int64_t one_entity = 0;
     uint64_t seed = 1;
     arc_db_t *db;
     char *err = NULL;
@@ -449,6 +452,10 @@ main(int argc, char **argv)
             n_queries = atoi(argv[++i]), n_set = 1;
         else if (strcmp(argv[i], "--one") == 0)
             one = argv[++i];
+        else if (strcmp(argv[i], "--one-timeline") == 0)
+            one_entity = atoll(argv[++i]), one = "";
+        else if (strcmp(argv[i], "--year") == 0)
+            one_year = atoi(argv[++i]);
         else if (strcmp(argv[i], "--sort") == 0)
             one_newest = strcmp(argv[++i], "newest") == 0;
         else if (strcmp(argv[i], "--seed") == 0)
@@ -467,7 +474,8 @@ main(int argc, char **argv)
     if (i != argc - 1 || n_queries < 1 || n_sample < 10) {
         fprintf(stderr, "usage: query_driver [--n N] [--seed S] [--sample K] "
                 "[--cli NEWSQUERY] [--cli-n M] [--budget ROWS] ARCHIVE\n"
-                "       query_driver --one QUERY [--n N] [--sort newest] ARCHIVE\n");
+                "       query_driver --one QUERY [--n N] [--sort newest] ARCHIVE\n"
+                "       query_driver --one-timeline ENTITY --year YYYY [--n N] ARCHIVE\n");
         return 2;
     }
     dir = argv[argc - 1];
@@ -482,9 +490,13 @@ main(int argc, char **argv)
         double *v = calloc((size_t)m, sizeof *v), med, p99;
         memset(&q, 0, sizeof q);
         q.text = (char *)one;
+        q.entity = one_entity;
+        q.since = arc_days_from_civil(one_year, 1, 1) * 86400;
+        q.until = arc_days_from_civil(one_year + 1, 1, 1) * 86400;
         for (int k = 0; v && k < m; k++) {
             double c0 = cpu_ms();
-            long r = run_query(db, C_PHRASE, &q, one_newest ? ARC_SORT_NEWEST : ARC_SORT_RELEVANCE);
+            long r = run_query(db, one_entity ? C_TIMELINE : C_PHRASE, &q,
+                               one_newest ? ARC_SORT_NEWEST : ARC_SORT_RELEVANCE);
             v[k] = cpu_ms() - c0;
             printf("ONE run=%d cpu_ms=%.2f results=%ld\n", k, v[k], r);
         }
