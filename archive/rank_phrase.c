@@ -1135,6 +1135,9 @@ docsize_of(sqlite3_stmt *dsz, int64_t id, int *dl)
     return rc == SQLITE_DONE ? SQLITE_MISMATCH : rc;
 }
 
+/* An article read to be confirmed (confirm_one's row). */
+#define PP_ROW_SQL "SELECT title, summary, arc_body(body, id) FROM article WHERE id = ?1"
+
 /* Read and tokenise article id: *match when it holds the phrase, with the
  * row's weighted frequency and length. With an anchor (and dsz, FTS5's
  * docsize row), from windows of its ASCII columns (see above). Row gives
@@ -1535,26 +1538,6 @@ static arc_status_t chunk_scan(arc_db_t *db, const char *fts, int64_t lo, int64_
                                double df, int64_t max, int64_t **ids_out, double **scores_out,
                                size_t *n_out, int *more, int *used);
 
-/*
- * A relevance search of a phrase whose every pair is in more than a
- * quarter of the articles, so that none has a list ("and and and", "the
- * the and": FTS5's walk of the budget took ~450 ms at a million), and
- * whose every word is in a tenth of them: FTS5 walks it newest first
- * (chunk_scan) until a quarter of `sample` matches (or the page), each
- * scored exactly (the walk costs ~0.1 ms a match for "and and and"); then
- * the newest 2 PP_CONFIRM_FAST candidates of the pairs' lead lists
- * (ordinals, ascending) older than those are confirmed as a sampled
- * search's are (lead_confirm: their titles and summaries, ~8 us an
- * article), and the phrase's count is estimated from the walk's density.
- * The answer is on out (newest first, then the lead matches), *more = 1
- * unless the walk met every match. SQLITE_MISMATCH: declined. Measured
- * at a million: ~26 ms against ~450, top 20 overlap with exact BM25 0.55
- * and 0.65 (of 1.0 and 0.10 before: "and and and" has 6,764 matches, all
- * of them walked within the budget; its lead list holds 6,335 articles, of
- * which the newest 2,000 are read). With the phrase in the summary of
- * nearly all of them, what orders them is the body's count, which only
- * the articles read whole have.
- */
 /* The matches in [lo, hi) (0: open) of a phrase of which cnt were met
  * walking down from the newest to id last (Arc_rank_extrapolate over the
  * archive's ids within the bounds). */
@@ -1612,6 +1595,26 @@ lead_lists(sqlite3_stmt *st, const uint32_t *ix, const int *use, int n, int64_t 
 #define PP_DENSE_ROWS 10     /* articles, in PP_CONFIRM_FAST: fewer, the walk */
 static int64_t pp_dense_answered, pp_bound_answered;
 
+/*
+ * A relevance search of a phrase whose every pair is in more than a
+ * quarter of the articles, so that none has a list ("and and and", "the
+ * the and": FTS5's walk of the budget took ~450 ms at a million), and
+ * whose every word is in a tenth of them: FTS5 walks it newest first
+ * (chunk_scan) until a quarter of `sample` matches (or the page), each
+ * scored exactly (the walk costs ~0.1 ms a match for "and and and"); then
+ * the newest 2 PP_CONFIRM_FAST candidates of the pairs' lead lists
+ * (ordinals, ascending) older than those are confirmed as a sampled
+ * search's are (lead_confirm: their titles and summaries, ~8 us an
+ * article), and the phrase's count is estimated from the walk's density.
+ * The answer is on out (newest first, then the lead matches), *more = 1
+ * unless the walk met every match. SQLITE_MISMATCH: declined. Measured
+ * at a million: ~26 ms against ~450, top 20 overlap with exact BM25 0.55
+ * and 0.65 (of 1.0 and 0.10 before: "and and and" has 6,764 matches, all
+ * of them walked within the budget; its lead list holds 6,335 articles, of
+ * which the newest 2,000 are read). With the phrase in the summary of
+ * nearly all of them, what orders them is the body's count, which only
+ * the articles read whole have.
+ */
 static int
 dense_rank(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df, int64_t max,
            int64_t sample, int64_t need, int64_t id_max, idvec_t *lead, ordmap_t *om,
@@ -1651,8 +1654,7 @@ dense_rank(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df, int
     if (rc == SQLITE_OK && (rc = averages(db, &n_row, &n_tok)) == SQLITE_OK && n_row <= 0)
         rc = SQLITE_MISMATCH;
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db->sql, "SELECT title, summary, arc_body(body, id) FROM article"
-                                         " WHERE id = ?1", -1, &row, NULL);
+        rc = sqlite3_prepare_v2(db->sql, PP_ROW_SQL, -1, &row, NULL);
     if (rc == SQLITE_OK)
         rc = lead_confirm(db, row, tk, tok, ph, anchor_of(ph, anchor) ? anchor : NULL, lead,
                           below, need, pp_idf(n_row, df), n_tok / n_row, max, out, out_s, more);
@@ -1965,8 +1967,7 @@ lists_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, double df,
     st = NULL;
     if (rc != SQLITE_OK)
         goto fail;
-    rc = sqlite3_prepare_v2(db->sql, "SELECT title, summary, arc_body(body, id) FROM article WHERE id = ?1",
-                            -1, &row, NULL);
+    rc = sqlite3_prepare_v2(db->sql, PP_ROW_SQL, -1, &row, NULL);
     /* the candidates newest first; sampling: until `sample` of them are
      * confirmed and `need` matched (never an empty page while there are
      * matches) */
@@ -2304,8 +2305,8 @@ fail:
  * first up to the budget, as a phrase search walks), and its matches are
  * confirmed against the whole phrase in the order of their bounds, each
  * scored exactly, until the page is full and the lowest score on it is
- * above the next bound (ties are confirmed): no article left can enter the page, and the
- * answer is the one the longer phrase's own walk gives. A word comes off
+ * above the next bound (ties are confirmed): no article left can enter
+ * the page, and the answer is the one the longer phrase's own walk gives. A word comes off
  * an end while it is in at least a quarter of the articles and two words
  * remain. With a word in at most PP_ASC_DF articles the phrase's own walk
  * is short (asc_scan), and is taken. When the bounds are loose (the
@@ -2423,15 +2424,14 @@ bound_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t max, i
     }
     idf = pp_idf(n_row, 1.0);
     avgdl = n_tok / n_row;
-    rc = sqlite3_prepare_v2(db->sql, "SELECT title, summary, arc_body(body, id) FROM article"
-                                     " WHERE id = ?1", -1, &row, NULL);
+    rc = sqlite3_prepare_v2(db->sql, PP_ROW_SQL, -1, &row, NULL);
     if (rc == SQLITE_OK && anchor_of(&ph, anchor)
         && sqlite3_prepare_v2(db->sql, "SELECT sz FROM article_fts_docsize WHERE id = ?1", -1,
                               &dsz, NULL) != SQLITE_OK)
         dsz = NULL;
     for (i = 0; i < s_n && rc == SQLITE_OK; i++) {
         int match = 0, dl = 0;
-        double freq = 0, sc, *t;
+        double freq = 0, sc;
         size_t j;
         /* the page full, and nothing left can enter it */
         if ((int64_t)n_top >= need && top[n_top - 1] > c[i].ub)
@@ -2446,15 +2446,9 @@ bound_scan(arc_db_t *db, const char *fts, int64_t lo, int64_t hi, int64_t max, i
         if (rc != SQLITE_OK || !match)
             continue;
         n_match++;
-        /* arc_bm25's expression, term for term */
-        sc = 0.0 + idf * (freq * (1.2 + 1.0))
-             / (freq + 1.2 * (1.0 - 0.75 + 0.75 * (double)dl / avgdl));
-        if (idvec_push(&out, c[i].id) || !(t = realloc(out_s, out.cap * sizeof *t))) {
-            rc = SQLITE_NOMEM;
+        sc = bm25_of(idf, freq, dl, avgdl);
+        if ((rc = out_push(&out, &out_s, c[i].id, sc)) != SQLITE_OK)
             break;
-        }
-        out_s = t;
-        out_s[out.n - 1] = sc;
         /* the page's scores, highest first */
         if ((int64_t)n_top < need)
             n_top++;

@@ -768,6 +768,31 @@ dictionary_bodies_should_read_back_and_take_less_room(void **state)
     arc_db_close(ro);
 }
 
+/* Fill db with the sample count of bodies under host (the first one's id
+ * into *first when not NULL), then have it train its dictionary, and store
+ * one more article (id into *id): compressed with it (format 03). */
+static void
+fill_and_train(arc_db_t *db, const char *host, int64_t *first, int64_t *id)
+{
+    arc_article_t a;
+    char url[96];
+    int made = 0;
+
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++) {
+        snprintf(url, sizeof url, "https://%s/%d", host, i);
+        a = article(url, "Before", dict_body(i));
+        assert_int_equal(arc_article_put(db, &a, i == 0 ? first : NULL, NULL), ARC_OK);
+    }
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
+    assert_int_equal(made, 1);
+    snprintf(url, sizeof url, "https://%s/after", host);
+    a = article(url, "After", dict_body(7000));
+    assert_int_equal(arc_article_put(db, &a, id, NULL), ARC_OK);
+    assert_string_equal(body_format(db, *id), "03");
+}
+
 /* The dictionary gone from the archive: reading a body that needs it
  * fails naming the article and the dictionary, and the check lists it;
  * the other bodies still read. */
@@ -775,25 +800,13 @@ static void
 missing_dictionary_should_fail_naming_the_article(void **state)
 {
     arc_db_t *db = open_new("nodict");
-    arc_article_t a, *got = NULL;
-    char url[64], name[64], dir[700];
+    arc_article_t *got = NULL;
+    char name[64], dir[700];
     int64_t id = 0, first = 0;
-    int made = 0;
     (void)state;
 
     snprintf(dir, sizeof dir, "%s", arc_db_path(db));
-    assert_int_equal(arc_db_begin(db), ARC_OK);
-    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++) {
-        snprintf(url, sizeof url, "https://n.example/%d", i);
-        a = article(url, "Before", dict_body(i));
-        assert_int_equal(arc_article_put(db, &a, i == 0 ? &first : NULL, NULL), ARC_OK);
-    }
-    assert_int_equal(arc_db_commit(db), ARC_OK);
-    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
-    assert_int_equal(made, 1);
-    a = article("https://n.example/after", "After", dict_body(7000));
-    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
-    assert_string_equal(body_format(db, id), "03");
+    fill_and_train(db, "n.example", &first, &id);
     assert_int_equal(sqlite3_exec(db->sql, "DELETE FROM body_dict", NULL, NULL, NULL), SQLITE_OK);
     arc_db_close(db);
 
@@ -818,24 +831,13 @@ damaged_dictionary_should_be_named_and_replaced(void **state)
 {
     arc_db_t *db = open_new("baddict");
     arc_article_t a, *got = NULL;
-    char url[64], name[64], dir[700];
+    char name[64], dir[700];
     int64_t id = 0, id2 = 0, id3 = 0;
     int made = 0;
     (void)state;
 
     snprintf(dir, sizeof dir, "%s", arc_db_path(db));
-    assert_int_equal(arc_db_begin(db), ARC_OK);
-    for (int i = 0; i < ARC_BODY_DICT_SAMPLES; i++) {
-        snprintf(url, sizeof url, "https://b.example/%d", i);
-        a = article(url, "Before", dict_body(i));
-        assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
-    }
-    assert_int_equal(arc_db_commit(db), ARC_OK);
-    assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
-    assert_int_equal(made, 1);
-    a = article("https://b.example/with", "With", dict_body(8000));
-    assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
-    assert_string_equal(body_format(db, id), "03");
+    fill_and_train(db, "b.example", NULL, &id);
     /* its header wiped, behind the archive's back */
     assert_int_equal(sqlite3_exec(db->sql, "UPDATE body_dict SET dict = zeroblob(length(dict))",
                                   NULL, NULL, NULL), SQLITE_OK);
@@ -845,7 +847,7 @@ damaged_dictionary_should_be_named_and_replaced(void **state)
     snprintf(name, sizeof name, "article %lld", (long long)id);
     check_should_name(db, "body dictionary");
     check_should_name(db, name);
-    a = article("https://b.example/after", "After", dict_body(8001));
+    a = article("https://b.example/later", "Later", dict_body(8001));
     assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
     assert_string_equal(body_format(db, id2), "02");
     assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
