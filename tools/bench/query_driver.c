@@ -33,7 +33,8 @@
  * needs: the top 20 by relevance with snippets. --one runs the one search
  * QUERY N times (10 unless --n) and prints the CPU ms of each and their
  * median (ONE lines), for profiling one slow query; --one-timeline the
- * same for the timeline of entity ENTITY over year YYYY. Exit status 0, 1 when the
+ * same for the timeline of entity ENTITY over year YYYY. Exit status 0,
+ * 1 when the
  * archive cannot be read or holds too little to draw from, 2 usage.
  */
 #include <ctype.h>
@@ -471,7 +472,7 @@ main(int argc, char **argv)
         else
             break;
     }
-    if (i != argc - 1 || n_queries < 1 || n_sample < 10) {
+    if (i != argc - 1 || n_queries < 1 || n_sample < 10 || (one_entity && one_year < 1)) {
         fprintf(stderr, "usage: query_driver [--n N] [--seed S] [--sample K] "
                 "[--cli NEWSQUERY] [--cli-n M] [--budget ROWS] ARCHIVE\n"
                 "       query_driver --one QUERY [--n N] [--sort newest] ARCHIVE\n"
