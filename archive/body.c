@@ -136,6 +136,13 @@ compress_with(const arc_body_dict_t *d, const char *body, size_t len, void **out
     buf[0] = d ? BODY_ZSTD_DICT : BODY_ZSTD;
     put_le32(buf + 1, (uint32_t)len);
     put_le32(buf + 5, text_crc(body, len));
+    {
+        /* the room for the worst case back (about half of it): a
+         * compressed body may wait in an import's queue */
+        unsigned char *fit = realloc(buf, BODY_HEAD + z);
+        if (fit)
+            buf = fit;
+    }
     *out = buf;
     *out_len = BODY_HEAD + z;
     return ARC_OK;

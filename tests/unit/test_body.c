@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <malloc.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,23 @@ article(const char *url, const char *title, const char *body)
 }
 
 /* ---- round trips ---- */
+
+/* A compressed body is allocated for zstd's worst case while it is made,
+ * and given its size when done (it may wait in an import's queue). */
+static void
+compressed_body_should_keep_no_more_room_than_it_needs(void **state)
+{
+    const char *text = long_body("ferry", 60);
+    void *z = NULL;
+    size_t zn = 0, n = strlen(text);
+    (void)state;
+
+    assert_int_equal(arc_body_compress(text, n, &z, &zn), ARC_OK);
+    assert_non_null(z);
+    assert_true(zn < n);
+    assert_true(malloc_usable_size(z) < zn + 64);
+    arc_free(z);
+}
 
 static void
 bodies_should_read_back_exactly_whatever_their_storage(void **state)
@@ -926,6 +944,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bodies_should_read_back_exactly_whatever_their_storage),
+        cmocka_unit_test(compressed_body_should_keep_no_more_room_than_it_needs),
         cmocka_unit_test(precompressed_body_should_be_stored_as_given_and_checked),
         cmocka_unit_test(event_text_should_be_the_sentence_of_the_compressed_body),
         cmocka_unit_test(update_delete_and_rebuild_should_keep_the_index_on_the_plain_text),

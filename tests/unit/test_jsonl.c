@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "item.h"
 #include "jsonl.h"
 
 #define MAX_SEEN 16
@@ -305,6 +307,32 @@ static void jsonl_should_allow_missing_callbacks(void **state)
     fclose(f);
 }
 
+/* An item's text is allocated for the worst case (every byte a U+FFFD of
+ * three) while it is cleaned, and given its size when done: an import
+ * holds several hundred items in flight. */
+static void
+item_text_should_keep_no_more_room_than_it_needs(void **state)
+{
+    char src[4001], *t, *bad;
+    (void)state;
+
+    for (int i = 0; i < 4000; i++)
+        src[i] = (char)(i % 7 == 6 ? ' ' : 'a' + i % 26);
+    src[4000] = '\0';
+    t = idx_item_text(src, 4000);
+    assert_non_null(t);
+    assert_int_equal(strlen(t), 4000);
+    assert_true(malloc_usable_size(t) < 4000 + 64);
+    free(t);
+    /* the worst case itself still fits */
+    memset(src, 0xff, 100);
+    bad = idx_item_text(src, 100);
+    assert_non_null(bad);
+    assert_int_equal(strlen(bad), 300);
+    assert_memory_equal(bad, "\xef\xbf\xbd", 3);
+    free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +343,7 @@ int main(void)
         cmocka_unit_test(jsonl_should_stop_when_the_callback_asks),
         cmocka_unit_test(jsonl_should_read_a_one_megabyte_line),
         cmocka_unit_test(jsonl_should_allow_missing_callbacks),
+        cmocka_unit_test(item_text_should_keep_no_more_room_than_it_needs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
