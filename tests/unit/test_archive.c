@@ -238,6 +238,44 @@ open_for_a_scan_should_keep_a_small_page_cache(void **state)
     arc_db_close(b);
 }
 
+/* The FTS5 value of key k in the archive's index configuration, or -1. */
+static int64_t
+fts_config(arc_db_t *db, const char *k)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT v FROM article_fts_config WHERE k = ?1",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* A bulk import tunes the full-text index once, for good: a 16 MB hash
+ * of pending terms (one segment a batch) and merges of 8 segments. */
+static void
+bulk_import_should_tune_the_index_once(void **state)
+{
+    arc_db_t *db = open_new("tune");
+    char dir[800];
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    assert_int_equal(fts_config(db, "automerge"), -1);    /* FTS5's default */
+    arc_article_defer_index(db, 1);
+    assert_int_equal(fts_config(db, "hashsize"), 16 * 1024 * 1024);
+    assert_int_equal(fts_config(db, "automerge"), 8);
+    arc_article_defer_index(db, 0);
+    arc_article_defer_index(db, 1);
+    arc_db_close(db);
+    assert_int_equal(arc_db_open(dir, ARC_OPEN_READONLY, &db, NULL), ARC_OK);
+    assert_int_equal(fts_config(db, "automerge"), 8);
+    arc_db_close(db);
+}
+
 static void
 open_should_refuse_a_file_that_is_not_sqlite(void **state)
 {
@@ -704,6 +742,7 @@ main(void)
         cmocka_unit_test(story_and_timeline_should_order_events_by_event_date),
         cmocka_unit_test(rollback_should_leave_nothing_behind),
         cmocka_unit_test(second_writer_should_get_busy_not_corruption),
+        cmocka_unit_test(bulk_import_should_tune_the_index_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
