@@ -12,6 +12,9 @@
  * as with one thread.
  */
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -84,7 +87,15 @@ clear_progress(idx_import_t *im)
 
 /* ---- the reader -> writer queue ---- */
 
-#define QUEUE_CAP 64            /* jobs in flight: bounds memory */
+/* Jobs in flight (bounds memory: about 14 KB a job of the generated
+ * corpus). The writer's work comes in bursts: at each batch's end it
+ * indexes and commits for some hundred milliseconds, and the reader,
+ * which needs no archive, reads ahead meanwhile only as far as the queue
+ * lets it. With 64 jobs it stopped after ~10 ms and a core stayed idle:
+ * the first 80,000 articles of the 1M corpus took 28-30 s with 64 and
+ * 25-26.5 s with 1,024 (alternated runs). 768 keeps most of that and the
+ * peak RSS of the million under 300 MB. */
+#define QUEUE_CAP 768
 
 typedef enum { JOB_ITEM, JOB_MSG, JOB_CURRENT, JOB_DICT, JOB_END } job_kind_t;
 
@@ -265,6 +276,15 @@ log_commit(idx_import_t *im)
     const idx_counts_t *c = &im->counts;
 
     im->committed = im->counts;
+#ifdef __GLIBC__
+    /* Hand the free pages of every thread's heap back to the system:
+     * glibc keeps what the queue, the batch and the clustering once held,
+     * and at the end of the million 94 MB of the heaps were free but
+     * resident. Peak RSS of the 1M import: 312 MB with a 1,024-job queue
+     * and no trim, 291 MB with 768 jobs and this (the smaller queue
+     * accounts for about 4 MB of the difference). */
+    malloc_trim(0);
+#endif
     if (!im->log_commits)
         return;
     clear_progress(im);
