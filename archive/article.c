@@ -600,8 +600,12 @@ arc_article_put(arc_db_t *db, const arc_article_t *a, int64_t *id_out,
     if ((s = source_id(db, name, site, &src)))
         goto done;
     if (!empty(a->body) && strlen(a->body) >= HASH_MIN_BODY) {
-        Arc_hash_text(a->title, a->body, hash_buf);
-        hash = hash_buf;
+        if (a->body_hash && strlen(a->body_hash) == 32)
+            hash = a->body_hash;    /* computed by the caller */
+        else {
+            Arc_hash_text(a->title, a->body, hash_buf);
+            hash = hash_buf;
+        }
     }
     /* a precompressed body is checked against the text at once (cheap);
      * otherwise the body is compressed only when it is stored */

@@ -202,7 +202,21 @@ typedef struct arc_article {
      *  The caller owns it. @since 0.5 (schema 11) */
     const void *body_z;
     size_t body_z_len;      /**< bytes of body_z @since 0.5 */
+    /** put only, optional: arc_article_hash() of exactly `title` and
+     *  `body`, computed beforehand (e.g. on another thread), so that
+     *  arc_article_put() does not hash the text itself; NULL = hashed
+     *  there. A wrong one makes the article a duplicate of the wrong
+     *  article, or of none. @since 0.8 */
+    const char *body_hash;
 } arc_article_t;
+
+/**
+ * The content hash arc_article_put() matches articles by (32 hex digits
+ * and a NUL into out): the same for texts that differ only in case and in
+ * runs of white space. Pure text work, thread-safe.
+ * @since 0.8
+ */
+void arc_article_hash(const char *title, const char *body, char out[33]);
 
 /** What arc_article_put() did. */
 typedef enum {
@@ -1213,6 +1227,7 @@ arc_status_t arc_article_set_capture(arc_db_t *db, const char *url,
  * @since 0.3
  */
 void arc_article_defer_index(arc_db_t *db, int on);
+
 
 /**
  * Write the FTS rows of the articles whose indexing was deferred. Rows of

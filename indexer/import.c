@@ -107,6 +107,7 @@ typedef struct job {
     idx_cluster_prep_t prep;    /* JOB_ITEM: clustering's text work */
     void *body_z;               /* JOB_ITEM: the body compressed (arc_body_compress) */
     size_t body_z_len;
+    char hash[33];              /* JOB_ITEM: arc_article_hash of the text, or "" */
     int z_dict;                 /* JOB_ITEM: body_z needs the dictionary;
                                    JOB_DICT: store im->body_dict */
     char *text;                 /* JOB_MSG: a line to print, or NULL;
@@ -328,7 +329,8 @@ cluster_drain(idx_import_t *im)
  * be taken over). */
 static int
 store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
-           idx_cluster_prep_t *prep, const void *body_z, size_t body_z_len)
+           idx_cluster_prep_t *prep, const void *body_z, size_t body_z_len,
+           const char *hash)
 {
     arc_article_t a;
     arc_put_result_t res;
@@ -364,6 +366,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
     /* compressed by the reader (take_item), or NULL: the archive does it */
     a.body_z = body_z;
     a.body_z_len = body_z_len;
+    a.body_hash = hash && *hash ? hash : NULL;
     st = arc_article_put(im->db, &a, &id, &res);
     if (st == ARC_E_BAD_ARG) {
         char where[64];
@@ -417,7 +420,7 @@ store_item(idx_import_t *im, idx_item_t *it, const idx_enrichment_t *pre,
 int
 idx_import_item(idx_import_t *im, idx_item_t *it)
 {
-    return store_item(im, it, NULL, NULL, NULL, 0);
+    return store_item(im, it, NULL, NULL, NULL, 0, NULL);
 }
 
 /* Forget the samples; with dict_release the body dictionary too (no
@@ -567,6 +570,8 @@ take_item(idx_import_t *im, idx_item_t *it, const char *unit)
     text = j->item.body && *j->item.body ? j->item.body : j->item.summary;
     if (text) {
         size_t len = strlen(text);
+        /* and its content hash (~4% of the writer's time when it hashed) */
+        arc_article_hash(j->item.title, text, j->hash);
         arc_status_t st = im->body_dict
             ? arc_body_compress_dict(im->body_dict, text, len, &j->body_z, &j->body_z_len)
             : arc_body_compress(text, len, &j->body_z, &j->body_z_len);
@@ -934,7 +939,7 @@ write_jobs(idx_import_t *im, pipe_q_t *q)
                 j->body_z_len = 0;
             }
             if (store_item(im, &j->item, j->enriched ? &j->enr : NULL, &j->prep,
-                           j->body_z, j->body_z_len) != 0 ||
+                           j->body_z, j->body_z_len, j->hash) != 0 ||
                 im->fatal)
                 atomic_store(&q->stop, 1);
             break;

@@ -63,3 +63,9 @@ Arc_hash_text(const char *title, const char *body, char out[33])
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)h1,
              (unsigned long long)h2);
 }
+
+void
+arc_article_hash(const char *title, const char *body, char out[33])
+{
+    Arc_hash_text(title, body, out);
+}

@@ -315,6 +315,60 @@ readonly_handle_should_refuse_writes(void **state)
 
 /* ---- storing and deduplication ---- */
 
+/* A hash computed beforehand (arc_article_hash, as an import's reader
+ * thread does) is the one arc_article_put() matches by: the same as its
+ * own for the same text, and taken as given. */
+static void
+put_should_match_by_a_precomputed_hash(void **state)
+{
+    arc_db_t *db = open_new("prehash");
+    arc_put_result_t r;
+    int64_t id1, id2;
+    char h[33], h2[33], other[33];
+    arc_article_t a = article("https://news.example/h1", "Talks in Miami", long_body, "2025-11-30T12:00:00Z");
+    arc_article_t b;
+    char *loud = strdup(long_body);
+    (void)state;
+
+    assert_non_null(loud);
+    for (char *p = loud; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    arc_article_hash(a.title, long_body, h);
+    arc_article_hash("TALKS  IN\tMIAMI", loud, h2);
+    assert_int_equal(strlen(h), 32);
+    assert_string_equal(h, h2);     /* case and runs of space do not count */
+    arc_article_hash(a.title, "Another text altogether, long enough to be hashed by the"
+                              " archive: two hundred bytes or more of it, which takes a"
+                              " sentence or two of padding, and then some more words to"
+                              " be quite sure of it.", other);
+    assert_string_not_equal(h, other);
+    a.body_hash = h;
+    assert_int_equal(arc_article_put(db, &a, &id1, &r), ARC_OK);
+    assert_int_equal(r, ARC_PUT_NEW);
+    /* the same text elsewhere, hashed by the archive: the same article */
+    b = article("https://copy.example/1", "Talks in Miami", long_body, "2025-11-30T12:00:00Z");
+    b.source = "Copy Desk";
+    assert_int_equal(arc_article_put(db, &b, &id2, &r), ARC_OK);
+    assert_int_equal(r, ARC_PUT_DUPLICATE);
+    assert_true(id1 == id2);
+    /* another text with that hash given: matched by the hash as given */
+    b = article("https://copy.example/2", "Talks in Miami", loud, "2025-11-30T12:00:00Z");
+    b.title = "Something else";
+    b.source = "Copy Desk";
+    b.body_hash = h;
+    assert_int_equal(arc_article_put(db, &b, &id2, &r), ARC_OK);
+    assert_int_not_equal(r, ARC_PUT_NEW);
+    assert_true(id1 == id2);
+    /* and with its own hash, a new article */
+    b.url = "https://copy.example/3";
+    b.body_hash = other;
+    assert_int_equal(arc_article_put(db, &b, &id2, &r), ARC_OK);
+    assert_int_equal(r, ARC_PUT_NEW);
+    free(loud);
+    arc_db_close(db);
+}
+
 static void
 put_should_dedupe_by_url_guid_and_content(void **state)
 {
@@ -733,6 +787,7 @@ main(void)
         cmocka_unit_test(readonly_handle_should_refuse_writes),
         cmocka_unit_test(readonly_open_should_upgrade_an_older_schema),
         cmocka_unit_test(put_should_dedupe_by_url_guid_and_content),
+        cmocka_unit_test(put_should_match_by_a_precomputed_hash),
         cmocka_unit_test(put_should_keep_history_when_text_changes),
         cmocka_unit_test(put_should_reject_missing_url_or_title),
         cmocka_unit_test(ids_should_follow_publication_day_even_out_of_order),
