@@ -1228,7 +1228,6 @@ arc_status_t arc_article_set_capture(arc_db_t *db, const char *url,
  */
 void arc_article_defer_index(arc_db_t *db, int on);
 
-
 /**
  * Write the FTS rows of the articles whose indexing was deferred. Rows of
  * articles rolled back meanwhile are skipped. A no-op when none wait.
