@@ -52,13 +52,17 @@ for i in $(seq 1 "$points"); do
     # A random kill point inside the work left: wait until the run has
     # committed a random number (below 2 * total / points, so the kills
     # spread over the whole import) of new articles, then let it go on for a random 0-250 ms
+    # (at most half the uninterrupted run's time: on a fast machine the
+    # whole import takes ~230 ms, and a later kill would find it finished)
     # so the kill lands anywhere in a batch: mid-insert, mid-enrichment,
     # mid-commit or between batches.
     left=$(( total - before )); [ "$left" -lt 1 ] && left=1
     step=$(( 2 * total / points + 1 ))    # the kills spread over the import
     [ "$step" -gt "$left" ] && step=$left
     target=$(( (RANDOM * 32768 + RANDOM) % step ))
-    extra_ms=$(( RANDOM % 250 ))
+    extra_max=$(( ref_ms / 2 )); [ "$extra_max" -gt 250 ] && extra_max=250
+    [ "$extra_max" -lt 10 ] && extra_max=10
+    extra_ms=$(( RANDOM % extra_max ))
     "$NEWSINDEX" --archive "$A" import --batch "$batch" --log-commits "$T/in.jsonl" \
         > /dev/null 2> "$T/run.err" &
     pid=$!
