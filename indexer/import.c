@@ -280,10 +280,10 @@ log_commit(idx_import_t *im)
 #ifdef __GLIBC__
     /* Hand the free pages of every thread's heap back to the system:
      * glibc keeps what the queue, the batch and the clustering once held,
-     * and at the end of the million 94 MB of the heaps were free but
-     * resident. Peak RSS of the 1M import: 312 MB with a 1,024-job queue
-     * and no trim, 291 MB with 768 jobs and this (the smaller queue
-     * accounts for about 4 MB of the difference). */
+     * and at the end of the million about 90 MB of the heaps were free
+     * but resident. Peak RSS of the 1M import: 304 MB with a 1,024-job
+     * queue and no trim, 284 MB with 768 jobs and this (the smaller
+     * queue accounts for about 4 MB of the difference). */
     malloc_trim(0);
 #endif
     if (!im->log_commits)
