@@ -10,10 +10,18 @@
  * computed from one run. Other stderr lines are passed through. Prints:
  *
  *   COMMIT articles=N wall_s=W cpu_s=C       (one per commit)
+ *   THREAD n=I tid=T run_s=R wait_s=Q        (one per thread seen)
  *   INGEST exit=E wall_s=W cpu_s=C user_s=U sys_s=S maxrss_kb=K
+ *
+ * THREAD lines give each thread's time on a core and its time waiting
+ * for one (/proc/PID/task/TID/schedstat), as last read at a commit line,
+ * in the order of their ids, which is their creation order (n=0: the
+ * command's main thread). A thread that ends between two commits keeps
+ * its figures of the commit before.
  *
  * Exit status: the command's, 2 on a usage error, 1 when it cannot run.
  */
+#include <dirent.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +63,62 @@ proc_cpu(pid_t pid)
                      &ut, &st) != 2)
         return -1;
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+#define MAX_THREADS 64
+
+/* Each thread's time on a core and waiting for one, in ns, as last read. */
+static struct {
+    long tid;
+    unsigned long long run_ns, wait_ns;
+} threads[MAX_THREADS];
+static int n_threads;
+
+static void
+read_threads(pid_t pid)
+{
+    char path[64];
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path)))
+        return;
+    while ((e = readdir(d))) {
+        char sp[128];
+        FILE *f;
+        long tid = strtol(e->d_name, NULL, 10);
+        unsigned long long run = 0, wait = 0;
+        int k;
+
+        if (tid <= 0)
+            continue;
+        snprintf(sp, sizeof sp, "/proc/%d/task/%ld/schedstat", (int)pid, tid);
+        if (!(f = fopen(sp, "r")))
+            continue;
+        k = fscanf(f, "%llu %llu", &run, &wait);
+        fclose(f);
+        if (k != 2)
+            continue;
+        for (k = 0; k < n_threads && threads[k].tid != tid; k++)
+            ;
+        if (k == n_threads) {
+            if (n_threads == MAX_THREADS)
+                continue;
+            n_threads++;
+            threads[k].tid = tid;
+        }
+        threads[k].run_ns = run;
+        threads[k].wait_ns = wait;
+    }
+    closedir(d);
+}
+
+static int
+by_tid(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
 }
 
 int
@@ -99,6 +163,7 @@ main(int argc, char **argv)
             printf("COMMIT articles=%ld wall_s=%.3f cpu_s=%.3f\n",
                    strtol(c + 11, NULL, 10), now_s() - t0, proc_cpu(pid));
             fflush(stdout);
+            read_threads(pid);
         } else {
             fputs(line, stderr);
         }
@@ -108,6 +173,12 @@ main(int argc, char **argv)
         perror("ingest_meter: wait");
         return 1;
     }
+    /* thread ids are handed out in increasing order (until they wrap):
+     * creation order, the main thread (tid = pid) first */
+    qsort(threads, (size_t)n_threads, sizeof threads[0], by_tid);
+    for (int k = 0; k < n_threads; k++)
+        printf("THREAD n=%d tid=%ld run_s=%.3f wait_s=%.3f\n", k, threads[k].tid,
+               threads[k].run_ns / 1e9, threads[k].wait_ns / 1e9);
     printf("INGEST exit=%d wall_s=%.3f cpu_s=%.3f user_s=%.3f sys_s=%.3f maxrss_kb=%ld\n",
            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
            now_s() - t0,
