@@ -176,21 +176,31 @@ open_should_refuse_newer_schema(void **state)
     arc_free(err);
 }
 
-/* A handle opened for a scan (an export) keeps a small page cache and
- * gives the same rows as any other. */
+/* The first column of the first row of sql on db's connection, with arg
+ * bound to ?1 when not NULL; none is -1. */
 static int64_t
-cache_kib(arc_db_t *db)
+sql_int(arc_db_t *db, const char *sql, const char *arg)
 {
     sqlite3_stmt *st = NULL;
-    int64_t v = 0;
+    int64_t v = -1;
 
-    assert_int_equal(sqlite3_prepare_v2(db->sql, "PRAGMA cache_size", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
 }
 
+static int64_t
+cache_kib(arc_db_t *db)
+{
+    return sql_int(db, "PRAGMA cache_size", NULL);
+}
+
+/* A handle opened for a scan (an export) keeps a small page cache and
+ * gives the same rows as any other. */
 static void
 open_for_a_scan_should_keep_a_small_page_cache(void **state)
 {
@@ -242,16 +252,7 @@ open_for_a_scan_should_keep_a_small_page_cache(void **state)
 static int64_t
 fts_config(arc_db_t *db, const char *k)
 {
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT v FROM article_fts_config WHERE k = ?1",
-                                        -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
+    return sql_int(db, "SELECT v FROM article_fts_config WHERE k = ?1", k);
 }
 
 /* A bulk import tunes the full-text index once, for good: a 16 MB hash
