@@ -35,6 +35,8 @@ enum {
     ARC_ST_CL_ARTICLE, ARC_ST_CL_LAST, ARC_ST_PP_COVERS, ARC_ST_PP_STALE,
     /* an article by its own URL (article.c, W v13) */
     ARC_ST_URL_OWN,
+    /* batches owed to the index file (index_file.c, schema 17) */
+    ARC_ST_OWED_INS, ARC_ST_OWED_DEL,
     ARC_ST_COUNT
 };
 
@@ -72,6 +74,9 @@ struct arc_db {
      * `sql` is then NULL (state owned by xapian.cc, freed by
      * Arc_xap_close from arc_db_close) */
     struct arc_xap *xap;
+    /* bulk import (index_file.c, schema 17): the thread and connection
+     * that write index.db, or NULL */
+    struct arc_ixw *ixw;
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -97,6 +102,38 @@ char *Arc_strdup(const char *s);
 arc_status_t Arc_schema_migrate(arc_db_t *db);
 /* Check the database is ours and not newer than us (no writes). */
 arc_status_t Arc_schema_check(arc_db_t *db);
+
+/* ==== Interface to code in index_file.c (schema 17) ==== */
+
+/* Index every record (into an empty index: after 'delete-all', or new). */
+#define ARC_INDEX_FILL "INSERT INTO ix.article_fts(rowid, title, summary, body)" \
+    " SELECT id, title, summary, arc_body(body, id) FROM main.article ORDER BY id"
+
+/* Attach index.db as "ix" (flags: arc_db_open's); on a read-write
+ * connection also build it when missing, create the TEMP triggers that
+ * carry deletes and text updates of articles to it, and index the
+ * batches a killed import left owed (Arc_index_recover). */
+arc_status_t Arc_index_attach(arc_db_t *db, int flags);
+/* Index the articles of main.fts_owed batches that ix.index_done lacks
+ * (each unless the index has it), then forget the done batches. */
+arc_status_t Arc_index_recover(arc_db_t *db);
+/* The import's index thread, with its own connection to index.db. */
+arc_status_t Arc_ixw_start(arc_db_t *db);
+/* Wait for every handed batch, stop the thread (its failure, if any). */
+arc_status_t Arc_ixw_stop(arc_db_t *db);
+/* A new article of the open transaction, for the thread (text copied). */
+arc_status_t Arc_ixw_add(arc_db_t *db, int64_t id, const arc_article_t *a);
+/* Before a commit: note the open transaction's new articles in
+ * main.fts_owed (in the transaction) and forget batches done. */
+arc_status_t Arc_ixw_seal(arc_db_t *db);
+/* After a commit: hand the sealed batch to the thread (waits while it is
+ * IX_QUEUE_MAX batches behind). */
+void Arc_ixw_committed(arc_db_t *db);
+/* After a rollback: drop the open transaction's articles. */
+void Arc_ixw_rolled_back(arc_db_t *db);
+/* Before this connection writes the index itself: every handed batch
+ * written, and the open transaction's new articles indexed in it. */
+arc_status_t Arc_ixw_settle(arc_db_t *db);
 
 /* ==== Interface to code in query.c (the parser and planner) ==== */
 

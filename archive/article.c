@@ -242,7 +242,11 @@ update_existing(arc_db_t *db, int64_t id, const arc_article_t *a,
     *changed = 1;
     sqlite3_reset(st);
     /* the update trigger removes the old FTS row: it must exist */
-    if (db->n_fts_pending) {
+    if (db->ixw) {
+        arc_status_t s = Arc_ixw_settle(db);
+        if (s)
+            return s;
+    } else if (db->n_fts_pending) {
         arc_status_t s = arc_article_index_pending(db);
         if (s)
             return s;
@@ -394,6 +398,15 @@ arc_article_defer_index(arc_db_t *db, int on)
             }
         }
     }
+    /* the index written by a thread of its own (index_file.c); if it
+     * cannot start, this connection indexes each batch before its commit */
+    if (on && !db->readonly && !db->ixw && !db->in_txn)
+        (void)Arc_ixw_start(db);
+    else if (!on && db->ixw) {
+        if (db->in_txn)
+            (void)Arc_ixw_settle(db);
+        (void)Arc_ixw_stop(db);
+    }
 }
 
 arc_status_t
@@ -404,6 +417,8 @@ arc_article_index_pending(arc_db_t *db)
     arc_status_t s = ARC_OK;
     int n = db->n_fts_pending, rc;
 
+    if (db->ixw)
+        return Arc_ixw_seal(db);
     if (n == 0)
         return ARC_OK;
     /* the plain body kept at put time when the row still holds that
@@ -454,6 +469,8 @@ fts_new(arc_db_t *db, int64_t id, const arc_article_t *a, const arc_body_packed_
 
     if (!db->fts_defer || sqlite3_get_autocommit(db->sql))
         return fts_insert(db, id, NULL, a);
+    if (db->ixw)
+        return Arc_ixw_add(db, id, a);
     if (db->n_fts_pending == ARC_FTS_PENDING_MAX &&
         (s = arc_article_index_pending(db)))
         return s;

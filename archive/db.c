@@ -59,6 +59,18 @@ set_errmsg(char **errmsg, const char *msg)
         *errmsg = strdup(msg);
 }
 
+/* index.db is there and not empty (index_file.c builds it otherwise). */
+static int
+index_file_ready(const char *dir)
+{
+    char *p = join_path(dir, "index.db");
+    struct stat sb;
+    int ok = p && stat(p, &sb) == 0 && sb.st_size > 0;
+
+    free(p);
+    return ok;
+}
+
 /* Migrate the schema on a separate read-write connection; the reader's
  * own connection stays read-only. */
 static arc_status_t
@@ -69,7 +81,9 @@ migrate_for_reader(arc_db_t *db, const char *path)
 
     memset(&rw, 0, sizeof rw);
     rw.dir = db->dir;
-    if (sqlite3_open_v2(path, &rw.sql, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    /* CREATE: an attached file takes the connection's flags, and
+     * index.db may be missing (archive.db is there: the caller found it) */
+    if (sqlite3_open_v2(path, &rw.sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         sqlite3_close_v2(rw.sql);
         return Arc_db_error(db, ARC_E_VERSION,
                             "%s: the archive has an older schema and cannot be upgraded "
@@ -83,6 +97,9 @@ migrate_for_reader(arc_db_t *db, const char *path)
         st = Arc_db_sqlerr(&rw, "registering arc_body()");
     else
         st = Arc_schema_migrate(&rw);
+    /* and index.db (schema 17), built here when missing */
+    if (!st)
+        st = Arc_index_attach(&rw, 0);
     if (st)
         Arc_db_error(db, st, "%s", rw.errmsg);
     for (int i = 0; i < ARC_ST_COUNT; i++)
@@ -226,11 +243,14 @@ arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
         /* An archive of an older schema is brought forward once through a
          * short read-write connection (the migrations are transactional
          * and only add), so that readers never see a half-known layout. */
-        if (ver < arc_schema_version() && (st = migrate_for_reader(db, path)))
+        if ((ver < arc_schema_version() || !index_file_ready(dir)) &&
+            (st = migrate_for_reader(db, path)))
             goto fail_msg;
     } else if ((st = Arc_schema_migrate(db))) {
         goto fail_msg;
     }
+    if ((st = Arc_index_attach(db, flags)))
+        goto fail_msg;
     free(path);
     *out = db;
     return ARC_OK;
@@ -249,10 +269,15 @@ arc_db_close(arc_db_t *db)
     if (!db)
         return;
     if (db->sql) {
+        if (db->in_txn) {
+            sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+            Arc_ixw_rolled_back(db);
+        }
+        /* every batch handed to the index thread written (a failure
+         * leaves them owed: the next open indexes them) */
+        Arc_ixw_stop(db);
         for (int i = 0; i < ARC_ST_COUNT; i++)
             sqlite3_finalize(db->cache[i]);
-        if (db->in_txn)
-            sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(db->sql);
     }
     if (db->xap)
@@ -283,8 +308,16 @@ arc_db_begin(arc_db_t *db)
         return Arc_db_error(db, ARC_E_READONLY, "%s: opened read-only", db->dir);
     if (db->in_txn)
         return Arc_db_error(db, ARC_E_BAD_ARG, "a transaction is already open");
-    if (sqlite3_exec(db->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    /* archive.db's write lock at once, as BEGIN IMMEDIATE would take it,
+     * but not index.db's (BEGIN IMMEDIATE locks every attached file): an
+     * import's index thread writes index.db meanwhile (index_file.c) */
+    if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return Arc_db_sqlerr(db, "starting a transaction");
+    if (sqlite3_exec(db->sql, "DELETE FROM main.fts_owed WHERE 0", NULL, NULL, NULL) != SQLITE_OK) {
+        arc_status_t st = Arc_db_sqlerr(db, "starting a transaction");
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+        return st;
+    }
     db->in_txn = 1;
     return ARC_OK;
 }
@@ -295,13 +328,25 @@ arc_db_commit(arc_db_t *db)
     ARC_NO_SHARDS(db);
     if (!db->in_txn)
         return ARC_OK;
+    /* new articles for the index thread are owed before they commit */
+    if (db->ixw) {
+        arc_status_t st = Arc_ixw_seal(db);
+        if (st) {
+            sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+            Arc_ixw_rolled_back(db);
+            db->in_txn = 0;
+            return st;
+        }
+    }
     if (sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         arc_status_t st = Arc_db_sqlerr(db, "committing");
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+        Arc_ixw_rolled_back(db);
         db->in_txn = 0;
         return st;
     }
     db->in_txn = 0;
+    Arc_ixw_committed(db);
     return ARC_OK;
 }
 
@@ -310,6 +355,7 @@ arc_db_rollback(arc_db_t *db)
 {
     if (db && db->in_txn) {
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+        Arc_ixw_rolled_back(db);
         db->in_txn = 0;
     }
 }
@@ -342,6 +388,8 @@ add_problem_cb(void *ctx, const char *line)
     problem_list_t *p = ctx;
     add_problem(p->buf, p->len, line);
 }
+
+static int64_t scalar(arc_db_t *db, const char *sql, int64_t dflt);
 
 arc_status_t
 arc_db_check(arc_db_t *db, char **problems)
@@ -390,10 +438,34 @@ arc_db_check(arc_db_t *db, char **problems)
         }
     }
 
-    /* FTS5 checks the index against the content table (rank 1 = also
-     * verify it matches the external content). */
+    /* the index's rows are the records' (index_file.c: FTS5 cannot scan
+     * its content table to compare them itself) */
+    {
+        static const struct { const char *sql, *what; } rows[] = {
+            { "SELECT count(*) FROM main.article a WHERE NOT EXISTS"
+              " (SELECT 1 FROM ix.article_fts_docsize d WHERE d.id = a.id)",
+              "articles missing from the full-text index" },
+            { "SELECT count(*) FROM ix.article_fts_docsize d WHERE NOT EXISTS"
+              " (SELECT 1 FROM main.article a WHERE a.id = d.id)",
+              "rows of the full-text index without an article" },
+        };
+        for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+            int64_t n = scalar(db, rows[i].sql, -1);
+            char line[160];
+            if (n == 0)
+                continue;
+            if (n < 0)
+                snprintf(line, sizeof line, "full-text index: cannot count %s: %s",
+                         rows[i].what, sqlite3_errmsg(db->sql));
+            else
+                snprintf(line, sizeof line, "full-text index: %lld %s", (long long)n,
+                         rows[i].what);
+            add_problem(&buf, &len, line);
+        }
+    }
+    /* FTS5 checks the index's own structure */
     if (!db->readonly) {
-        st = Arc_db_prepare(db, "INSERT INTO article_fts(article_fts, rank) VALUES('integrity-check', 1)");
+        st = Arc_db_prepare(db, "INSERT INTO article_fts(article_fts, rank) VALUES('integrity-check', 0)");
         if (!st) {
             free(buf);
             return ARC_E_DB;
@@ -435,7 +507,9 @@ arc_db_stats(arc_db_t *db, arc_stats_t *s)
     s->versions = scalar(db, "SELECT count(*) FROM article_version", 0);
     s->first_published = scalar(db, "SELECT min(published) FROM article", ARC_TIME_NONE);
     s->last_published = scalar(db, "SELECT max(published) FROM article", ARC_TIME_NONE);
-    s->db_bytes = scalar(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", 0);
+    /* the records and, from schema 17, the full-text index (index.db) */
+    s->db_bytes = scalar(db, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", 0)
+        + scalar(db, "SELECT page_count * page_size FROM pragma_page_count('ix'), pragma_page_size('ix')", 0);
     s->schema_version = (int)scalar(db, "PRAGMA user_version", 0);
     return ARC_OK;
 }

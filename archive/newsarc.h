@@ -1216,22 +1216,33 @@ arc_status_t arc_article_set_capture(arc_db_t *db, const char *url,
 
 /**
  * Defer the full-text indexing of new articles stored by arc_article_put()
- * inside an explicit transaction until arc_article_index_pending(), which
- * writes them in id order (much cheaper for FTS5 than one at a time).
- * The caller MUST call arc_article_index_pending() before every
- * arc_db_commit() while this is on, or committed articles are not
- * searchable. Outside a transaction articles are always indexed at once.
+ * inside an explicit transaction. From 0.8 (schema 17) the index lives in
+ * a file of its own (index.db) and, while this is on, a thread of the
+ * handle with its own connection writes each committed transaction's new
+ * articles there, in id order, while the caller stores the next ones: an
+ * article becomes searchable shortly after its commit, once the thread
+ * wrote it. Turning this off, and arc_db_close(), wait for the thread.
+ * A killed process loses nothing: archive.db notes each committed batch
+ * until the index has it, and the next read-write open indexes what is
+ * owed. Should the thread fail to start, the connection itself indexes
+ * each transaction's articles before its commit.
+ * Call arc_article_index_pending() before every arc_db_commit() while this
+ * is on (arc_db_commit() does it when the caller did not).
+ * Outside a transaction articles are always indexed at once.
  * While on, the connection also keeps a smaller page cache (32 MB instead
  * of 64 MB), which bounds an import's memory without costing it time.
  * @param on IN 1 to defer, 0 to index every article when stored (default).
- * @since 0.3
+ * @since 0.3 (the thread: 0.8)
  */
 void arc_article_defer_index(arc_db_t *db, int on);
 
 /**
- * Write the FTS rows of the articles whose indexing was deferred. Rows of
- * articles rolled back meanwhile are skipped. A no-op when none wait.
- * @retval ARC_OK, ARC_E_BUSY, ARC_E_DB.
+ * Make the articles whose indexing was deferred ready to be indexed at the
+ * next arc_db_commit(): noted in archive.db for the index thread, or (with
+ * no thread) written to the index now. Rows of articles rolled back
+ * meanwhile are skipped. A no-op when none wait.
+ * @retval ARC_OK, ARC_E_BUSY, ARC_E_DB (also when the index thread failed:
+ *         the message says why; what it had not written stays owed).
  * @since 0.3
  */
 arc_status_t arc_article_index_pending(arc_db_t *db);

@@ -76,7 +76,7 @@ row_length(and_state_t *s, int64_t id)
     if (s->no_blob)
         return -1;
     rc = s->sizes ? sqlite3_blob_reopen(s->sizes, id)
-                  : sqlite3_blob_open(s->sql, "main", "article_fts_docsize", "sz", id, 0,
+                  : sqlite3_blob_open(s->sql, "ix", "article_fts_docsize", "sz", id, 0,
                                       &s->sizes);
     len = rc == SQLITE_OK ? sqlite3_blob_bytes(s->sizes) : 0;
     if (len > (int)sizeof buf)

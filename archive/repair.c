@@ -18,7 +18,8 @@ typedef struct {
 static const repair_step_t steps[] = {
     { "rebuilt SQLite indexes", "REINDEX" },
     { "rebuilt the full-text index from the article records",
-      "INSERT INTO article_fts(article_fts) VALUES('rebuild')" },
+      /* FTS5's 'rebuild' cannot read the content table (index_file.c) */
+      "INSERT INTO ix.article_fts(article_fts) VALUES('delete-all'); " ARC_INDEX_FILL },
     { "stories whose article count or dates were corrected",
       "WITH t(id, n, lo, hi) AS (SELECT s.id, count(a.id),"
       "   min(coalesce(a.published, a.first_seen)), max(coalesce(a.published, a.first_seen))"

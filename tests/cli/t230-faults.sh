@@ -80,14 +80,15 @@ nq search 'title:"peace"' --count > /dev/null 2>&1
 expect_status "queries still run" $? 0
 
 # --- check --repair: damage the FTS index behind the archive's back
-python3 - "$A/archive.db" <<'PY'
+python3 - "$A/archive.db" "$A/index.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+db.execute("ATTACH ? AS ix", (sys.argv[2],))
 # drop the index rows of a few articles (FTS5 'delete' with the old values
 # is how an external-content index forgets a row)
 rows = db.execute("SELECT id, title, summary, body FROM article ORDER BY id LIMIT 5").fetchall()
 for r in rows:
-    db.execute("INSERT INTO article_fts(article_fts, rowid, title, summary, body) VALUES('delete', ?, ?, ?, ?)", r)
+    db.execute("INSERT INTO ix.article_fts(article_fts, rowid, title, summary, body) VALUES('delete', ?, ?, ?, ?)", r)
 db.execute("UPDATE story SET article_count = article_count + 7 WHERE id = (SELECT min(id) FROM story)")
 db.commit()
 PY

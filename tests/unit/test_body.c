@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "archive-private.h"
 #include "import.h"
@@ -397,8 +398,9 @@ long_text_bodies_of_older_archives_should_still_work(void **state)
     arc_db_close(db);
 }
 
-/* A schema-10 archive (FTS content = the article table) is brought
- * forward on open: content becomes the decoding view, nothing is lost. */
+/* A schema-10 archive (FTS index in archive.db, content = the article
+ * table) is brought forward on open: the index is dropped there and built
+ * again in index.db from the records (schema 17), nothing is lost. */
 static void
 schema_10_archive_should_be_brought_forward(void **state)
 {
@@ -413,21 +415,34 @@ schema_10_archive_should_be_brought_forward(void **state)
     snprintf(dir, sizeof dir, "%s", arc_db_path(db));
     assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
     arc_db_close(db);
-    /* undo schema 11 with a connection that has no arc_body() */
+    /* undo schemas 11 and 17 with a connection that has no arc_body():
+     * schema 10's index and trigger in archive.db, no index.db */
     snprintf(path, sizeof path, "%s/archive.db", dir);
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
     assert_int_equal(sqlite3_exec(raw,
-        "BEGIN; PRAGMA writable_schema = ON;"
-        " UPDATE sqlite_schema SET sql = replace(sql, 'content=''article_text''', 'content=''article''')"
-        " WHERE name = 'article_fts'; PRAGMA writable_schema = RESET;"
+        "BEGIN;"
+        " CREATE VIRTUAL TABLE article_fts USING fts5(title, summary, body,"
+        "  content='article', content_rowid='id',"
+        "  tokenize='porter unicode61 remove_diacritics 2');"
+        " CREATE TRIGGER article_fts_ad AFTER DELETE ON article BEGIN"
+        "  INSERT INTO article_fts(article_fts, rowid, title, summary, body)"
+        "  VALUES ('delete', old.id, old.title, old.summary, old.body); END;"
         " DROP VIEW article_text; PRAGMA user_version = 10; COMMIT", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(raw);
+    for (int i = 0; i < 3; i++) {
+        static const char *const f[] = { "index.db", "index.db-wal", "index.db-shm" };
+        snprintf(path, sizeof path, "%s/%s", dir, f[i]);
+        unlink(path);
+    }
 
     db = open_dir(dir, 0);
-    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT sql FROM sqlite_schema"
-                                        " WHERE name = 'article_fts'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT (SELECT count(*) FROM main.sqlite_schema"
+                                        " WHERE name LIKE 'article_fts%'), (SELECT sql FROM"
+                                        " ix.sqlite_schema WHERE name = 'article_fts')",
+                                        -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "content='article_text'"));
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    assert_non_null(strstr((const char *)sqlite3_column_text(st, 1), "content='article_content'"));
     sqlite3_finalize(st);
     assert_int_equal(test_count(db, "quiet"), 1);
     a = article("https://x.example/v11", "Eleven", long_body("anchor", 20));
@@ -467,6 +482,7 @@ deferred_indexing_should_index_the_latest_plain_text(void **state)
     }
     assert_int_equal(arc_article_index_pending(db), ARC_OK);
     assert_int_equal(arc_db_commit(db), ARC_OK);
+    arc_article_defer_index(db, 0);     /* waits for the index thread */
     assert_int_equal(test_count(db, "walrus"), 0);
     assert_int_equal(test_count(db, "pelican"), 1);
     assert_int_equal(test_count(db, "w39finch"), 1);
