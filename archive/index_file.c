@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "archive-private.h"
@@ -552,8 +553,10 @@ typedef struct ix_batch {
 } ix_batch_t;
 
 /* Batches handed to the thread and not yet written: at most this many
- * (each ~9 MB of text at 2,000 articles). */
-#define IX_QUEUE_MAX 2
+ * (each ~9 MB of text at 2,000 articles). With 2 instead of 1, and a 16 MB
+ * page cache for the thread instead of 8, the first 400,000 articles of
+ * the 1M corpus peaked at 300 MB instead of 289, in 170 s instead of 166. */
+#define IX_QUEUE_MAX 1
 /* ix.index_done keeps the last batches written (a crashed import's owed
  * batches far older are indexed article by article, checked first). */
 #define IX_DONE_KEEP 4096
@@ -651,6 +654,7 @@ ixw_main(void *arg)
 {
     struct arc_ixw *w = arg;
 
+    prctl(PR_SET_NAME, "ni-index");   /* as top -H and perf name it */
     for (;;) {
         ix_batch_t *b;
 
@@ -727,7 +731,7 @@ Arc_ixw_start(arc_db_t *db)
          * never here, but FTS5 may look the module up */
         sqlite3_create_module_v2(w->sql, "arc_content", &content_module, NULL, NULL);
         rc = sqlite3_exec(w->sql, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                  " PRAGMA cache_size=-16384", NULL, NULL, NULL);
+                                  " PRAGMA cache_size=-8192", NULL, NULL, NULL);
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(w->sql, "INSERT INTO article_fts(rowid, title, summary, body)"
