@@ -176,15 +176,18 @@ u32list_push(u32list_t *l, uint32_t x)
 /* ---- state ---- */
 
 typedef struct story_state {
-    int64_t id;              /* archive story id */
+    /* what collect_postings reads of every story on a postings list, in
+     * the first 32 bytes: one cache line a posting, not two (the stories
+     * are far more than the caches hold) */
     double first, last;      /* publication times (seconds) */
+    double pre;              /* cheap pre-score of the current article */
+    uint32_t stamp;          /* candidate de-duplication */
     int n;                   /* articles (copies not counted) */
-    idx_tv_t centroid;
+    int64_t id;              /* archive story id */
     double norm2;            /* squared norm of centroid */
+    idx_tv_t centroid;
     idx_tv_t ents;           /* dense entity id -> articles mentioning it */
     idx_tv_t title_vec;      /* the best headline's unit vector */
-    uint32_t stamp;          /* candidate de-duplication */
-    double pre;              /* cheap pre-score of the current article */
 } story_state_t;
 
 typedef struct art_state {

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cluster_async.h"
 
@@ -64,6 +65,8 @@ cluster_main(void *arg)
     idx_cluster_async_t *a = arg;
     arc_status_t st;
     slot_t *s;
+
+    prctl(PR_SET_NAME, "ni-cluster");   /* as top -H and perf name it */
 
     pthread_mutex_lock(&a->mu);
     for (;;) {

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -900,6 +901,8 @@ reader_main(void *arg)
     idx_import_t *im = arg;
     pipe_q_t *q = im->pipe;
     job_t *end = calloc(1, sizeof *end);
+
+    prctl(PR_SET_NAME, "ni-reader");   /* as top -H and perf name it */
 
     if (!end)
         end = &end_fallback;
