@@ -15,6 +15,9 @@
  * (SQLITE_OPEN_NOMUTEX). The timeline's walkers (entity_timeline.c). */
 #define ARC_OPEN_ONE_THREAD (1 << 16)
 
+/* How long a connection waits for another's lock before ARC_E_BUSY. */
+#define ARC_BUSY_TIMEOUT_MS 10000
+
 /* Statements prepared once per handle (see Arc_db_cached). */
 enum {
     ARC_ST_URL_LOOKUP, ARC_ST_GUID_LOOKUP, ARC_ST_HASH_LOOKUP, ARC_ST_SOURCE_FIND,
@@ -121,8 +124,11 @@ arc_status_t Arc_index_recover(arc_db_t *db);
 arc_status_t Arc_ixw_start(arc_db_t *db);
 /* Wait for every handed batch, stop the thread (its failure, if any). */
 arc_status_t Arc_ixw_stop(arc_db_t *db);
-/* A new article of the open transaction, for the thread (text copied). */
-arc_status_t Arc_ixw_add(arc_db_t *db, int64_t id, const arc_article_t *a);
+/* A new article of the open transaction, for the thread (title and
+ * summary copied, the body as stored: body, compressed, or a's text). */
+struct arc_body_packed;
+arc_status_t Arc_ixw_add(arc_db_t *db, int64_t id, const arc_article_t *a,
+                         const struct arc_body_packed *body);
 /* Before a commit: note the open transaction's new articles in
  * main.fts_owed (in the transaction) and forget batches done. */
 arc_status_t Arc_ixw_seal(arc_db_t *db);
@@ -509,7 +515,7 @@ void Arc_entity_cache_validate(arc_db_t *db);
 
 /* A body ready to bind: the compressed BLOB (blob, blob_len) or, when it
  * is not worth compressing, the plain text; both NULL for no body. */
-typedef struct {
+typedef struct arc_body_packed {
     const char *text;           /* the plain body (the caller's), or NULL */
     const void *blob;           /* compressed form, or NULL: store text */
     size_t blob_len;

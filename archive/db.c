@@ -90,7 +90,7 @@ migrate_for_reader(arc_db_t *db, const char *path)
                             "here (read-only); run 'newsindex stats' where it is writable",
                             db->dir);
     }
-    sqlite3_busy_timeout(rw.sql, 10000);
+    sqlite3_busy_timeout(rw.sql, ARC_BUSY_TIMEOUT_MS);
     sqlite3_exec(rw.sql, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     /* schema 11's views and triggers call arc_body() (body.c) */
     if (Arc_body_sql_register(rw.sql) != SQLITE_OK)
@@ -194,7 +194,7 @@ arc_db_open(const char *dir, int flags, arc_db_t **out, char **errmsg)
         goto fail;
     }
     sqlite3_extended_result_codes(db->sql, 1);
-    sqlite3_busy_timeout(db->sql, 10000);
+    sqlite3_busy_timeout(db->sql, ARC_BUSY_TIMEOUT_MS);
     /* every read of a body, the FTS5 content view, its triggers and the
      * event view go through arc_body() (body.c, schema 11) */
     if (Arc_body_sql_register(db->sql) != SQLITE_OK) {
