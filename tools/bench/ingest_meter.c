@@ -10,7 +10,8 @@
  * computed from one run. Other stderr lines are passed through. Prints:
  *
  *   COMMIT articles=N wall_s=W cpu_s=C       (one per commit)
- *   THREAD n=I tid=T run_s=R wait_s=Q        (one per thread seen)
+ *   THREAD n=I tid=T run_s=R wait_s=Q name=N (one per thread seen; N its
+ *                                            comm, e.g. ni-reader)
  *   INGEST exit=E wall_s=W cpu_s=C user_s=U sys_s=S maxrss_kb=K
  *
  * THREAD lines give each thread's time on a core and its time waiting
@@ -71,6 +72,7 @@ proc_cpu(pid_t pid)
 static struct {
     long tid;
     unsigned long long run_ns, wait_ns;
+    char name[17];      /* /proc/.../comm: the name the thread gave itself */
 } threads[MAX_THREADS];
 static int n_threads;
 
@@ -107,6 +109,13 @@ read_threads(pid_t pid)
                 continue;
             n_threads++;
             threads[k].tid = tid;
+        }
+        /* read each time: a thread names itself after it starts */
+        snprintf(sp, sizeof sp, "/proc/%d/task/%ld/comm", (int)pid, tid);
+        if ((f = fopen(sp, "r"))) {
+            if (fgets(threads[k].name, sizeof threads[k].name, f))
+                threads[k].name[strcspn(threads[k].name, "\n ")] = '\0';
+            fclose(f);
         }
         threads[k].run_ns = run;
         threads[k].wait_ns = wait;
@@ -177,8 +186,9 @@ main(int argc, char **argv)
      * creation order, the main thread (tid = pid) first */
     qsort(threads, (size_t)n_threads, sizeof threads[0], by_tid);
     for (int k = 0; k < n_threads; k++)
-        printf("THREAD n=%d tid=%ld run_s=%.3f wait_s=%.3f\n", k, threads[k].tid,
-               threads[k].run_ns / 1e9, threads[k].wait_ns / 1e9);
+        printf("THREAD n=%d tid=%ld run_s=%.3f wait_s=%.3f name=%s\n", k, threads[k].tid,
+               threads[k].run_ns / 1e9, threads[k].wait_ns / 1e9,
+               threads[k].name[0] ? threads[k].name : "?");
     printf("INGEST exit=%d wall_s=%.3f cpu_s=%.3f user_s=%.3f sys_s=%.3f maxrss_kb=%ld\n",
            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
            now_s() - t0,
