@@ -364,8 +364,10 @@ static const struct { const char *key; int value; } fts_tuning[] = {
  * connection 64 MB): the import writes mostly at the ends of its b-trees,
  * and at 1M articles its peak RSS was 322 MB (target: under 300 MB at any
  * size). Importing 80,000 articles: 213.6 -> 181.1 MB peak, CPU 103.5 ->
- * 98.8 s (no loss; BENCHMARKS.md, "Fourth pass"). */
-#define BULK_CACHE "PRAGMA cache_size=-32768"
+ * 98.8 s (no loss; BENCHMARKS.md, "Fourth pass"). With the index in its
+ * own file (schema 17) these pages are archive.db's only: 24 MB instead
+ * of 32 cost nothing (import.c, QUEUE_CAP; BENCHMARKS.md, "Ninth pass"). */
+#define BULK_CACHE "PRAGMA cache_size=-24576"
 #define DEFAULT_CACHE "PRAGMA cache_size=-65536"   /* as db.c sets it */
 
 void

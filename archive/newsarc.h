@@ -1229,7 +1229,7 @@ arc_status_t arc_article_set_capture(arc_db_t *db, const char *url,
  * Call arc_article_index_pending() before every arc_db_commit() while this
  * is on (arc_db_commit() does it when the caller did not).
  * Outside a transaction articles are always indexed at once.
- * While on, the connection also keeps a smaller page cache (32 MB instead
+ * While on, the connection also keeps a smaller page cache (24 MB instead
  * of 64 MB), which bounds an import's memory without costing it time.
  * @param on IN 1 to defer, 0 to index every article when stored (default).
  * @since 0.3 (the thread: 0.8)

@@ -94,9 +94,12 @@ clear_progress(idx_import_t *im)
  * which needs no archive, reads ahead meanwhile only as far as the queue
  * lets it. With 64 jobs it stopped after ~10 ms and a core stayed idle:
  * the first 80,000 articles of the 1M corpus took 28-30 s with 64 and
- * 25-26.5 s with 1,024 (alternated runs). 768 keeps most of that and the
- * peak RSS of the million under 300 MB. */
-#define QUEUE_CAP 768
+ * 25-26.5 s with 1,024 (alternated runs). Since the index has a thread
+ * of its own (schema 17) four threads share the two cores and the queue
+ * matters less: 384 jobs with the writer's 24 MB page cache (article.c)
+ * took the first 400,000 articles in 147.8 s, 260 s of CPU and 266 MB
+ * peak, against 152.6 s, 272 s and 281 MB with 768 and 32 MB. */
+#define QUEUE_CAP 384
 
 typedef enum { JOB_ITEM, JOB_MSG, JOB_CURRENT, JOB_DICT, JOB_END } job_kind_t;
 
