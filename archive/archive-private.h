@@ -39,7 +39,7 @@ enum {
     /* an article by its own URL (article.c, W v13) */
     ARC_ST_URL_OWN,
     /* batches owed to the index file (index_file.c, schema 17) */
-    ARC_ST_OWED_INS, ARC_ST_OWED_DEL,
+    ARC_ST_OWED_INS, ARC_ST_OWED_DEL, ARC_ST_OWED_UPD,
     ARC_ST_COUNT
 };
 

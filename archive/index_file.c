@@ -559,9 +559,10 @@ typedef struct {
 #define IX_BODY_BLOB 8u
 
 typedef struct ix_batch {
-    int64_t seq;        /* main.fts_owed.batch */
+    int64_t seq;        /* main.fts_owed.batch, 0 until sealed */
     ix_doc_t *docs;
     int n, cap;
+    int n_sealed;       /* docs[0, n_sealed) are in its fts_owed row */
     struct ix_batch *next;
 } ix_batch_t;
 
@@ -910,33 +911,43 @@ Arc_ixw_seal(arc_db_t *db)
 
     if ((s = ixw_failed(db)))
         return s;
-    if (!b || b->n == 0 || b->seq)
+    if (!b || b->n == b->n_sealed)
         return ARC_OK;
     /* batches the index has written are owed no longer */
-    st = Arc_db_cached(db, ARC_ST_OWED_DEL, "DELETE FROM main.fts_owed WHERE batch IN"
-                                           " (SELECT batch FROM ix.index_done)");
-    if (!st)
-        return ARC_E_DB;
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return Arc_db_sqlerr(db, "forgetting indexed batches");
+    if (!b->seq) {
+        st = Arc_db_cached(db, ARC_ST_OWED_DEL, "DELETE FROM main.fts_owed WHERE batch IN"
+                                               " (SELECT batch FROM ix.index_done)");
+        if (!st)
+            return ARC_E_DB;
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return Arc_db_sqlerr(db, "forgetting indexed batches");
+    }
     if (!(ids = malloc((size_t)b->n * 8)))
         return Arc_db_error(db, ARC_E_NOMEM, "out of memory");
     for (int i = 0; i < b->n; i++)
         put_le64(ids + 8 * i, b->docs[i].id);
-    st = Arc_db_cached(db, ARC_ST_OWED_INS, "INSERT INTO main.fts_owed(ids) VALUES (?1)");
+    /* sealed again (articles put after arc_article_index_pending()): the
+     * batch's row lists them all */
+    st = b->seq ? Arc_db_cached(db, ARC_ST_OWED_UPD, "UPDATE main.fts_owed SET ids = ?1"
+                                                    " WHERE batch = ?2")
+                : Arc_db_cached(db, ARC_ST_OWED_INS, "INSERT INTO main.fts_owed(ids) VALUES (?1)");
     if (!st) {
         free(ids);
         return ARC_E_DB;
     }
     sqlite3_bind_blob(st, 1, ids, b->n * 8, free);
+    if (b->seq)
+        sqlite3_bind_int64(st, 2, b->seq);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE)
         return Arc_db_sqlerr(db, "noting a batch to index");
-    b->seq = sqlite3_last_insert_rowid(db->sql);
+    if (!b->seq)
+        b->seq = sqlite3_last_insert_rowid(db->sql);
+    b->n_sealed = b->n;
     return ARC_OK;
 }
 
@@ -993,8 +1004,8 @@ Arc_ixw_settle(arc_db_t *db)
         return s;
     if (!(b = w->open) || b->n == 0)
         return ARC_OK;
-    if (b->seq)
-        return Arc_db_error(db, ARC_E_BAD_ARG, "a sealed index batch cannot be settled");
+    /* (a sealed batch keeps its fts_owed row: the next open finds its
+     * articles indexed and forgets it) */
     qsort(b->docs, (size_t)b->n, sizeof b->docs[0], cmp_doc);
     st = Arc_db_cached(db, ARC_ST_FTS_INS,
         "INSERT INTO article_fts(rowid, title, summary, body) VALUES (?1, ?2, ?3, ?4)");

@@ -153,6 +153,50 @@ rollback_and_update_should_leave_the_index_exact(void **state)
     arc_db_close(db);
 }
 
+/* Articles put after arc_article_index_pending() in the same transaction
+ * are owed and indexed too; a text update after it writes the batch in
+ * the writer's own transaction. */
+static void
+puts_after_index_pending_should_be_owed_and_indexed(void **state)
+{
+    arc_db_t *db = open_new("resealed");
+    char dir[700];
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    arc_article_defer_index(db, 1);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 0; i < 5; i++)
+        put_article(db, i, NULL);
+    assert_int_equal(arc_article_index_pending(db), ARC_OK);
+    for (int i = 5; i < 10; i++)
+        put_article(db, i, NULL);
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    arc_article_defer_index(db, 0);
+    assert_int_equal(sql_int(db, "SELECT length(ids) FROM main.fts_owed ORDER BY batch DESC"
+                                 " LIMIT 1"), 10 * 8);
+    assert_int_equal(test_count(db, "lighthouse"), 10);
+
+    arc_article_defer_index(db, 1);
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    for (int i = 10; i < 15; i++)
+        put_article(db, i, NULL);
+    assert_int_equal(arc_article_index_pending(db), ARC_OK);
+    put_article(db, 12, "A cormorant dived.");   /* same URL, new text */
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    arc_article_defer_index(db, 0);
+    assert_int_equal(test_count(db, "lighthouse"), 15);
+    assert_int_equal(test_count(db, "cormorant"), 1);
+    test_assert_consistent(db);
+    arc_db_close(db);
+    db = open_dir(dir, 0);
+    assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
+                                 " (SELECT batch FROM ix.index_done)"), 0);
+    assert_int_equal(test_count(db, "lighthouse"), 15);
+    test_assert_consistent(db);
+    arc_db_close(db);
+}
+
 /* A killed import: archive.db committed batches whose index rows were never
  * written. The next read-write open indexes them, and only those its index
  * lacks (an owed article already indexed is not indexed twice). */
@@ -318,6 +362,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(import_batches_should_be_indexed_by_the_thread),
         cmocka_unit_test(rollback_and_update_should_leave_the_index_exact),
+        cmocka_unit_test(puts_after_index_pending_should_be_owed_and_indexed),
         cmocka_unit_test(owed_batches_should_be_indexed_when_the_archive_is_opened),
         cmocka_unit_test(a_missing_index_file_should_be_built_from_the_records),
         cmocka_unit_test(a_foreign_index_file_should_be_refused),
