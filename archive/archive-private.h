@@ -108,6 +108,11 @@ arc_status_t Arc_schema_check(arc_db_t *db);
 
 /* ==== Interface to code in index_file.c (schema 17) ==== */
 
+/* Write the FTS5 settings of a bulk import (hashsize, automerge; article.c)
+ * where the index lacks them: at the first import, and before a new
+ * index.db is filled from the records. */
+void Arc_fts_tune(arc_db_t *db);
+
 /* Index every record (into an empty index: after 'delete-all', or new). */
 #define ARC_INDEX_FILL "INSERT INTO ix.article_fts(rowid, title, summary, body)" \
     " SELECT id, title, summary, arc_body(body, id) FROM main.article ORDER BY id"

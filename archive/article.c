@@ -360,6 +360,32 @@ static const struct { const char *key; int value; } fts_tuning[] = {
     { "automerge", FTS_AUTOMERGE },
 };
 
+/* Contract in archive-private.h. Each setting is checked by a read first,
+ * so an import does not wait for the write lock of another writer just
+ * for them. */
+void
+Arc_fts_tune(arc_db_t *db)
+{
+    for (size_t i = 0; i < sizeof fts_tuning / sizeof fts_tuning[0]; i++) {
+        sqlite3_stmt *st = Arc_db_prepare(db, "SELECT 1 FROM article_fts_config"
+                                              " WHERE k = ?1 AND v = ?2");
+        int set = 0;
+        if (st) {
+            sqlite3_bind_text(st, 1, fts_tuning[i].key, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, fts_tuning[i].value);
+            set = sqlite3_step(st) == SQLITE_ROW;
+            sqlite3_finalize(st);
+        }
+        if (!set && (st = Arc_db_prepare(db, "INSERT INTO article_fts(article_fts, rank)"
+                                             " VALUES (?1, ?2)"))) {
+            sqlite3_bind_text(st, 1, fts_tuning[i].key, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, fts_tuning[i].value);
+            sqlite3_step(st);
+            sqlite3_finalize(st);
+        }
+    }
+}
+
 /* SQLite's page cache while a bulk import writes (db.c gives every
  * connection 64 MB): the import writes mostly at the ends of its b-trees,
  * and at 1M articles its peak RSS was 322 MB (target: under 300 MB at any
@@ -377,29 +403,10 @@ arc_article_defer_index(arc_db_t *db, int on)
         return;
     db->fts_defer = on != 0;
     sqlite3_exec(db->sql, on ? BULK_CACHE : DEFAULT_CACHE, NULL, NULL, NULL);
-    /* persistent FTS5 settings, each written once (checked by a read first,
-     * so an import does not wait for the write lock of another writer just
-     * for them); only tunings, so a failure (read-only, busy) is ignored */
-    if (on && !db->readonly) {
-        for (size_t i = 0; i < sizeof fts_tuning / sizeof fts_tuning[0]; i++) {
-            sqlite3_stmt *st = Arc_db_prepare(db, "SELECT 1 FROM article_fts_config"
-                                                  " WHERE k = ?1 AND v = ?2");
-            int set = 0;
-            if (st) {
-                sqlite3_bind_text(st, 1, fts_tuning[i].key, -1, SQLITE_STATIC);
-                sqlite3_bind_int(st, 2, fts_tuning[i].value);
-                set = sqlite3_step(st) == SQLITE_ROW;
-                sqlite3_finalize(st);
-            }
-            if (!set && (st = Arc_db_prepare(db, "INSERT INTO article_fts(article_fts, rank)"
-                                                 " VALUES (?1, ?2)"))) {
-                sqlite3_bind_text(st, 1, fts_tuning[i].key, -1, SQLITE_STATIC);
-                sqlite3_bind_int(st, 2, fts_tuning[i].value);
-                sqlite3_step(st);
-                sqlite3_finalize(st);
-            }
-        }
-    }
+    /* persistent FTS5 settings, each written once (only tunings, so a
+     * failure, read-only or busy, is ignored) */
+    if (on && !db->readonly)
+        Arc_fts_tune(db);
     /* the index written by a thread of its own (index_file.c); if it
      * cannot start, this connection indexes each batch before its commit */
     if (on && !db->readonly && !db->ixw && !db->in_txn)

@@ -86,9 +86,9 @@ migrate_for_reader(arc_db_t *db, const char *path)
     if (sqlite3_open_v2(path, &rw.sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         sqlite3_close_v2(rw.sql);
         return Arc_db_error(db, ARC_E_VERSION,
-                            "%s: the archive has an older schema and cannot be upgraded "
-                            "here (read-only); run 'newsindex stats' where it is writable",
-                            db->dir);
+                            "%s: the archive has an older schema or no full-text index "
+                            "(index.db) and cannot be brought up to date here (read-only); "
+                            "run 'newsindex stats' where it is writable", db->dir);
     }
     sqlite3_busy_timeout(rw.sql, ARC_BUSY_TIMEOUT_MS);
     sqlite3_exec(rw.sql, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
