@@ -97,8 +97,9 @@ clear_progress(idx_import_t *im)
  * 25-26.5 s with 1,024 (alternated runs). Since the index has a thread
  * of its own (schema 17) four threads share the two cores and the queue
  * matters less: 384 jobs with the writer's 24 MB page cache (article.c)
- * took the first 400,000 articles in 147.8 s, 260 s of CPU and 266 MB
- * peak, against 152.6 s, 272 s and 281 MB with 768 and 32 MB. */
+ * took the first 400,000 articles in 147.8 s, 260 s of CPU and 259 MB
+ * peak, against 152.6 s, 272 s and 275 MB with 768 and 32 MB (KB /
+ * 1024, the unit of make bench's table). */
 #define QUEUE_CAP 384
 
 typedef enum { JOB_ITEM, JOB_MSG, JOB_CURRENT, JOB_DICT, JOB_END } job_kind_t;

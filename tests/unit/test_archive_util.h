@@ -9,7 +9,36 @@
 #define NEWSARCHIVE_TEST_ARCHIVE_UTIL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The archive in dir, opened with arc_db_open's flags, or the test fails
+ * with the open's message. */
+static inline arc_db_t *
+test_open_dir(const char *dir, int flags)
+{
+    arc_db_t *db = NULL;
+    char *err = NULL;
+
+    if (arc_db_open(dir, flags, &db, &err) != ARC_OK)
+        fail_msg("open %s: %s", dir, err ? err : "?");
+    return db;
+}
+
+/* Remove the archive's full-text index file and its logs (schema 17), as
+ * an archive copied without them. */
+static inline void
+test_remove_index_file(const char *dir)
+{
+    static const char *const f[] = { "index.db", "index.db-wal", "index.db-shm" };
+    char path[1024];
+
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, f[i]);
+        unlink(path);
+    }
+}
 
 /* The number of articles `query` matches within [since, until) (0: no
  * bound), as `newsquery search --count` gives it. */

@@ -29,20 +29,9 @@
 #include "test_dir.h"
 
 static arc_db_t *
-open_dir(const char *dir, int flags)
-{
-    arc_db_t *db = NULL;
-    char *err = NULL;
-    arc_status_t st = arc_db_open(dir, flags, &db, &err);
-    if (st != ARC_OK)
-        fail_msg("open %s: %s", dir, err ? err : "?");
-    return db;
-}
-
-static arc_db_t *
 open_new(const char *name)
 {
-    return open_dir(test_fresh_dir("test_body", name), ARC_OPEN_CREATE);
+    return test_open_dir(test_fresh_dir("test_body", name), ARC_OPEN_CREATE);
 }
 
 /* A long body made of varied sentences around `word` (compresses well,
@@ -429,13 +418,9 @@ schema_10_archive_should_be_brought_forward(void **state)
         "  VALUES ('delete', old.id, old.title, old.summary, old.body); END;"
         " DROP VIEW article_text; PRAGMA user_version = 10; COMMIT", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(raw);
-    for (int i = 0; i < 3; i++) {
-        static const char *const f[] = { "index.db", "index.db-wal", "index.db-shm" };
-        snprintf(path, sizeof path, "%s/%s", dir, f[i]);
-        unlink(path);
-    }
+    test_remove_index_file(dir);
 
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT (SELECT count(*) FROM main.sqlite_schema"
                                         " WHERE name LIKE 'article_fts%'), (SELECT sql FROM"
                                         " ix.sqlite_schema WHERE name = 'article_fts')",
@@ -793,7 +778,7 @@ dictionary_bodies_should_read_back_and_take_less_room(void **state)
     arc_db_close(db);
 
     /* a fresh read-only connection finds the dictionary itself */
-    ro = open_dir(dir, ARC_OPEN_READONLY);
+    ro = test_open_dir(dir, ARC_OPEN_READONLY);
     assert_int_equal(arc_article_get(ro, id2, &got), ARC_OK);
     assert_string_equal(got->body, dict_body(5001));
     arc_article_destroy(got);
@@ -844,7 +829,7 @@ missing_dictionary_should_fail_naming_the_article(void **state)
     assert_int_equal(sqlite3_exec(db->sql, "DELETE FROM body_dict", NULL, NULL, NULL), SQLITE_OK);
     arc_db_close(db);
 
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     snprintf(name, sizeof name, "article %lld", (long long)id);
     assert_int_not_equal(arc_article_get(db, id, &got), ARC_OK);
     assert_null(got);
@@ -877,7 +862,7 @@ damaged_dictionary_should_be_named_and_replaced(void **state)
                                   NULL, NULL, NULL), SQLITE_OK);
     arc_db_close(db);
 
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     snprintf(name, sizeof name, "article %lld", (long long)id);
     check_should_name(db, "body dictionary");
     check_should_name(db, name);
@@ -907,7 +892,7 @@ import_should_train_and_use_a_dictionary(void **state)
 {
     const char *dir = test_fresh_dir("test_body", "import");
     char path[760];
-    arc_db_t *db = open_dir(dir, ARC_OPEN_CREATE);
+    arc_db_t *db = test_open_dir(dir, ARC_OPEN_CREATE);
     idx_import_t im;
     FILE *f;
     int n = ARC_BODY_DICT_SAMPLES + 200;

@@ -22,20 +22,9 @@
 #include "test_dir.h"
 
 static arc_db_t *
-open_dir(const char *dir, int flags)
-{
-    arc_db_t *db = NULL;
-    char *err = NULL;
-    arc_status_t st = arc_db_open(dir, flags, &db, &err);
-    if (st != ARC_OK)
-        fail_msg("open %s: %s", dir, err ? err : "?");
-    return db;
-}
-
-static arc_db_t *
 open_new(const char *name)
 {
-    return open_dir(test_fresh_dir("test_index_file", name), ARC_OPEN_CREATE);
+    return test_open_dir(test_fresh_dir("test_index_file", name), ARC_OPEN_CREATE);
 }
 
 /* Article i of a batch: every one says "lighthouse", article i also
@@ -115,7 +104,7 @@ import_batches_should_be_indexed_by_the_thread(void **state)
     arc_db_close(db);
     /* nothing is owed that the index lacks; the batches it has are
      * forgotten by the next import's first commit, not by an open */
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
                                  " (SELECT batch FROM ix.index_done)"), 0);
     arc_article_defer_index(db, 1);
@@ -189,7 +178,7 @@ puts_after_index_pending_should_be_owed_and_indexed(void **state)
     assert_int_equal(test_count(db, "cormorant"), 1);
     test_assert_consistent(db);
     arc_db_close(db);
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
                                  " (SELECT batch FROM ix.index_done)"), 0);
     assert_int_equal(test_count(db, "lighthouse"), 15);
@@ -249,7 +238,7 @@ owed_batches_should_be_indexed_when_the_archive_is_opened(void **state)
     arc_db_close(db);
 
     /* a reader cannot mend it, and finds what the index has */
-    db = open_dir(dir, ARC_OPEN_READONLY);
+    db = test_open_dir(dir, ARC_OPEN_READONLY);
     assert_int_equal(test_count(db, "lighthouse"), 20);
     arc_db_close(db);
     /* nor a writer while another connection writes (it may be the import
@@ -260,14 +249,14 @@ owed_batches_should_be_indexed_when_the_archive_is_opened(void **state)
         snprintf(path, sizeof path, "%s/archive.db", dir);
         assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
         assert_int_equal(sqlite3_exec(raw, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-        db = open_dir(dir, 0);
+        db = test_open_dir(dir, 0);
         assert_int_equal(test_count(db, "lighthouse"), 20);
         arc_db_close(db);
         sqlite3_exec(raw, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close(raw);
     }
     /* a writer does */
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     assert_int_equal(test_count(db, "lighthouse"), 30);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM ix.article_fts_docsize"), 30);
     assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed"), 0);
@@ -293,16 +282,12 @@ a_missing_index_file_should_be_built_from_the_records(void **state)
     for (int i = 0; i < 12; i++)
         put_article(db, i, NULL);
     arc_db_close(db);
-    for (int i = 0; i < 3; i++) {
-        static const char *const f[] = { "index.db", "index.db-wal", "index.db-shm" };
-        snprintf(path, sizeof path, "%s/%s", dir, f[i]);
-        unlink(path);
-    }
-    db = open_dir(dir, ARC_OPEN_READONLY);
+    test_remove_index_file(dir);
+    db = test_open_dir(dir, ARC_OPEN_READONLY);
     assert_int_equal(test_count(db, "lighthouse"), 12);
     assert_int_equal(test_count(db, "marker11"), 1);
     arc_db_close(db);
-    db = open_dir(dir, 0);
+    db = test_open_dir(dir, 0);
     test_assert_consistent(db);
     arc_db_close(db);
 }
