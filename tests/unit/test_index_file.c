@@ -275,7 +275,7 @@ static void
 a_missing_index_file_should_be_built_from_the_records(void **state)
 {
     arc_db_t *db = open_new("missing");
-    char dir[700], path[760];
+    char dir[700];
     (void)state;
 
     snprintf(dir, sizeof dir, "%s", arc_db_path(db));
