@@ -26,6 +26,23 @@ test_open_dir(const char *dir, int flags)
     return db;
 }
 
+#ifdef ARCHIVE_PRIVATE_H
+/* The first column of the one row a statement of the test returns (tests
+ * that see the connection: archive-private.h included first). */
+static inline int64_t
+test_sql_int(arc_db_t *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v;
+
+    assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+#endif
+
 /* Remove the archive's full-text index file and its logs (schema 17), as
  * an archive copied without them. */
 static inline void

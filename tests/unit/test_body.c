@@ -666,18 +666,6 @@ body_format(arc_db_t *db, int64_t id)
     return body_fact(db, id, "hex(substr(body, 1, 1))");
 }
 
-static int64_t
-scalar(arc_db_t *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    int64_t v;
-    assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* An archive with ARC_BODY_DICT_SAMPLES bodies gets a dictionary from
  * arc_body_dict_ensure() (once); later bodies use it, take less room,
  * and read back exactly on this and a fresh read-only connection, whole
@@ -714,7 +702,7 @@ dictionary_bodies_should_read_back_and_take_less_room(void **state)
     assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
     assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
     assert_int_equal(made, 1);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM body_dict"), 1);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM body_dict"), 1);
     assert_int_equal(arc_body_dict_ensure(db, &made), ARC_OK);
     assert_int_equal(made, 0);
 
@@ -723,7 +711,7 @@ dictionary_bodies_should_read_back_and_take_less_room(void **state)
     assert_int_equal(arc_article_put(db, &a, &id, NULL), ARC_OK);
     assert_string_equal(body_format(db, id), "03");
     assert_int_equal(arc_body_compress(a.body, strlen(a.body), &z_plain, &zn_plain), ARC_OK);
-    assert_true(scalar(db, "SELECT length(body) FROM article ORDER BY rowid DESC LIMIT 1") > 0);
+    assert_true(test_sql_int(db, "SELECT length(body) FROM article ORDER BY rowid DESC LIMIT 1") > 0);
     {
         sqlite3_stmt *st;
         assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT length(body),"
@@ -750,7 +738,7 @@ dictionary_bodies_should_read_back_and_take_less_room(void **state)
     a.body_z = z;
     a.body_z_len = zn;
     assert_int_equal(arc_article_put(db, &a, &id2, NULL), ARC_OK);
-    assert_int_equal(scalar(db, "SELECT length(body) FROM article WHERE url LIKE '%/given'"),
+    assert_int_equal(test_sql_int(db, "SELECT length(body) FROM article WHERE url LIKE '%/given'"),
                      (int64_t)zn);
     arc_free(z);
 
@@ -915,13 +903,13 @@ import_should_train_and_use_a_dictionary(void **state)
         assert_int_equal(idx_import_path(&im, path), 0);
         assert_int_equal(idx_import_finish(&im), 0);
         assert_int_equal(im.counts.new_articles, n);
-        assert_int_equal(scalar(db, "SELECT count(*) FROM body_dict"), 1);
+        assert_int_equal(test_sql_int(db, "SELECT count(*) FROM body_dict"), 1);
     }
     /* the first import: its first ARC_BODY_DICT_SAMPLES without, the rest
      * with; the second: all with */
-    assert_int_equal(scalar(db, "SELECT count(*) FROM article WHERE hex(substr(body, 1, 1)) = '03'"
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM article WHERE hex(substr(body, 1, 1)) = '03'"
                                 " AND url LIKE 'https://i.example/0/%'"), n - ARC_BODY_DICT_SAMPLES);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM article WHERE hex(substr(body, 1, 1)) = '03'"
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM article WHERE hex(substr(body, 1, 1)) = '03'"
                                 " AND url LIKE 'https://i.example/1/%'"), n);
     assert_int_equal(sqlite3_prepare_v2(db->sql, "SELECT id, url FROM article", -1, &st, NULL),
                      SQLITE_OK);

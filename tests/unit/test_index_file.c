@@ -58,19 +58,6 @@ import_batch(arc_db_t *db, int from, int n)
     assert_int_equal(arc_db_commit(db), ARC_OK);
 }
 
-static int64_t
-sql_int(arc_db_t *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    int64_t v;
-
-    assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void
 exec_ok(arc_db_t *db, const char *sql)
 {
@@ -99,18 +86,18 @@ import_batches_should_be_indexed_by_the_thread(void **state)
     assert_null(db->ixw);
     assert_int_equal(test_count(db, "lighthouse"), 120);
     assert_int_equal(test_count(db, "marker77"), 1);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM ix.index_done"), 3);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM ix.index_done"), 3);
     test_assert_consistent(db);
     arc_db_close(db);
     /* nothing is owed that the index lacks; the batches it has are
      * forgotten by the next import's first commit, not by an open */
     db = test_open_dir(dir, 0);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
                                  " (SELECT batch FROM ix.index_done)"), 0);
     arc_article_defer_index(db, 1);
     import_batch(db, 120, 5);
     arc_article_defer_index(db, 0);
-    assert_true(sql_int(db, "SELECT count(*) FROM main.fts_owed") <= 1);
+    assert_true(test_sql_int(db, "SELECT count(*) FROM main.fts_owed") <= 1);
     assert_int_equal(test_count(db, "lighthouse"), 125);
     arc_db_close(db);
 }
@@ -162,7 +149,7 @@ puts_after_index_pending_should_be_owed_and_indexed(void **state)
         put_article(db, i, NULL);
     assert_int_equal(arc_db_commit(db), ARC_OK);
     arc_article_defer_index(db, 0);
-    assert_int_equal(sql_int(db, "SELECT length(ids) FROM main.fts_owed ORDER BY batch DESC"
+    assert_int_equal(test_sql_int(db, "SELECT length(ids) FROM main.fts_owed ORDER BY batch DESC"
                                  " LIMIT 1"), 10 * 8);
     assert_int_equal(test_count(db, "lighthouse"), 10);
 
@@ -179,7 +166,7 @@ puts_after_index_pending_should_be_owed_and_indexed(void **state)
     test_assert_consistent(db);
     arc_db_close(db);
     db = test_open_dir(dir, 0);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM main.fts_owed WHERE batch NOT IN"
                                  " (SELECT batch FROM ix.index_done)"), 0);
     assert_int_equal(test_count(db, "lighthouse"), 15);
     test_assert_consistent(db);
@@ -258,8 +245,8 @@ owed_batches_should_be_indexed_when_the_archive_is_opened(void **state)
     /* a writer does */
     db = test_open_dir(dir, 0);
     assert_int_equal(test_count(db, "lighthouse"), 30);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM ix.article_fts_docsize"), 30);
-    assert_int_equal(sql_int(db, "SELECT count(*) FROM main.fts_owed"), 0);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM ix.article_fts_docsize"), 30);
+    assert_int_equal(test_sql_int(db, "SELECT count(*) FROM main.fts_owed"), 0);
     for (int i = 0; i < 30; i++) {
         char word[32];
         snprintf(word, sizeof word, "marker%d", i);
