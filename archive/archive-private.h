@@ -80,6 +80,9 @@ struct arc_db {
     /* bulk import (index_file.c, schema 17): the thread and connection
      * that write index.db, or NULL */
     struct arc_ixw *ixw;
+    /* bulk import (checkpoint.c): the thread that copies archive.db's
+     * log back, or NULL */
+    struct arc_ckpt *ckpt;
 };
 
 /* Record a failure message on db (printf-style) and return st. */
@@ -105,6 +108,23 @@ char *Arc_strdup(const char *s);
 arc_status_t Arc_schema_migrate(arc_db_t *db);
 /* Check the database is ours and not newer than us (no writes). */
 arc_status_t Arc_schema_check(arc_db_t *db);
+
+/* ==== Interface to code in checkpoint.c ==== */
+
+/* Start the thread that checkpoints archive.db's log in place of the
+ * connection (a bulk import); ARC_OK without one when read-only. */
+arc_status_t Arc_ckpt_start(arc_db_t *db);
+/* Before a transaction begins: when the log has grown long, wait for the
+ * thread to copy all of it, so that the log starts again. */
+void Arc_ckpt_before_begin(arc_db_t *db);
+/* Stop the thread (none is allowed); the connection checkpoints again. */
+void Arc_ckpt_stop(arc_db_t *db);
+/* Tests: the log's length, in pages, at which the writer waits for the
+ * copy so that the log starts again (no thread: nothing). */
+void Arc_ckpt_set_restart(arc_db_t *db, int pages);
+/* Tests: the log's length in pages after the last commit (since the
+ * writer last waited for the copy), or -1 without a thread. */
+int Arc_ckpt_log_pages(const arc_db_t *db);
 
 /* ==== Interface to code in index_file.c (schema 17) ==== */
 

@@ -416,6 +416,12 @@ arc_article_defer_index(arc_db_t *db, int on)
             (void)Arc_ixw_settle(db);
         (void)Arc_ixw_stop(db);
     }
+    /* archive.db's log copied back by a thread of its own (checkpoint.c);
+     * if it cannot start, this connection checkpoints as SQLite does */
+    if (on && !db->readonly)
+        (void)Arc_ckpt_start(db);
+    else if (!on)
+        Arc_ckpt_stop(db);
 }
 
 arc_status_t

@@ -276,6 +276,7 @@ arc_db_close(arc_db_t *db)
         /* every batch handed to the index thread written (a failure
          * leaves them owed: the next open indexes them) */
         Arc_ixw_stop(db);
+        Arc_ckpt_stop(db);
         for (int i = 0; i < ARC_ST_COUNT; i++)
             sqlite3_finalize(db->cache[i]);
         sqlite3_close_v2(db->sql);
@@ -311,6 +312,7 @@ arc_db_begin(arc_db_t *db)
     /* archive.db's write lock at once, as BEGIN IMMEDIATE would take it,
      * but not index.db's (BEGIN IMMEDIATE locks every attached file): an
      * import's index thread writes index.db meanwhile (index_file.c) */
+    Arc_ckpt_before_begin(db);
     if (sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return Arc_db_sqlerr(db, "starting a transaction");
     if (sqlite3_exec(db->sql, "DELETE FROM main.fts_owed WHERE 0", NULL, NULL, NULL) != SQLITE_OK) {
