@@ -217,6 +217,19 @@ idx_tv_dot_into(const idx_tv_t *a, const idx_tv_t *b)
     size_t j = 0;
     double s = 0;
 
+    /* b not much longer than a: one merge walk, the compare outcomes
+     * turned into index steps rather than branches the CPU must guess */
+    if (b->n <= 8 * a->n) {
+        size_t i = 0;
+        while (i < a->n && j < b->n) {
+            uint32_t x = a->v[i].term, y = b->v[j].term;
+            if (x == y)
+                s += (double)a->v[i].w * b->v[j].w;
+            i += x <= y;
+            j += y <= x;
+        }
+        return s;
+    }
     for (size_t i = 0; i < a->n && j < b->n; i++) {
         uint32_t term = a->v[i].term;
         size_t lo = j, hi, step = 1;
