@@ -128,6 +128,11 @@ int Arc_ckpt_log_pages(const arc_db_t *db);
 
 /* ==== Interface to code in index_file.c (schema 17) ==== */
 
+/* Create the TEMP triggers that carry deletes and text updates of
+ * articles to the index (IF NOT EXISTS): at a read-write open, and again
+ * after a change of `temp_store`, which drops every TEMP object. */
+arc_status_t Arc_ix_triggers(arc_db_t *db);
+
 /* Write the FTS5 settings of a bulk import (hashsize, automerge; article.c)
  * where the index lacks them: at the first import, and before a new
  * index.db is filled from the records. */

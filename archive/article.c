@@ -392,9 +392,16 @@ Arc_fts_tune(arc_db_t *db)
  * size). Importing 80,000 articles: 213.6 -> 181.1 MB peak, CPU 103.5 ->
  * 98.8 s (no loss; BENCHMARKS.md, "Fourth pass"). With the index in its
  * own file (schema 17) these pages are archive.db's only: 24 MB instead
- * of 32 cost nothing (import.c, QUEUE_CAP; BENCHMARKS.md, "Ninth pass"). */
-#define BULK_CACHE "PRAGMA cache_size=-24576"
-#define DEFAULT_CACHE "PRAGMA cache_size=-65536"   /* as db.c sets it */
+ * of 32 cost nothing (import.c, QUEUE_CAP; BENCHMARKS.md, "Ninth pass").
+ * Statement journals in memory: SQLite copies the pages a statement that
+ * may write several rows touches (a trigger, an upsert) into a journal
+ * of the statement first, a temp file in /var/tmp rewritten from its
+ * start by each statement: 1.5 of the writer's 2.1 million pwrite calls
+ * at 80,000 articles. In memory, the import's system time fell by a
+ * quarter (BENCHMARKS.md, "Tenth pass"); each journal holds one
+ * statement's pages. */
+#define BULK_CACHE "PRAGMA cache_size=-24576; PRAGMA temp_store=MEMORY"
+#define DEFAULT_CACHE "PRAGMA cache_size=-65536; PRAGMA temp_store=DEFAULT"   /* as db.c */
 
 void
 arc_article_defer_index(arc_db_t *db, int on)
@@ -403,6 +410,11 @@ arc_article_defer_index(arc_db_t *db, int on)
         return;
     db->fts_defer = on != 0;
     sqlite3_exec(db->sql, on ? BULK_CACHE : DEFAULT_CACHE, NULL, NULL, NULL);
+    /* a change of temp_store drops every TEMP object, the index's
+     * triggers among them: made again (in memory, so only an allocation
+     * can fail them; the error then stays on db) */
+    if (!db->readonly)
+        (void)Arc_ix_triggers(db);
     /* persistent FTS5 settings, each written once (only tunings, so a
      * failure, read-only or busy, is ignored) */
     if (on && !db->readonly)

@@ -436,7 +436,7 @@ Arc_index_attach(arc_db_t *db, int flags)
         s = ix_create(db);
     }
     if (!s && !db->readonly)
-        s = exec_all(db, ix_triggers, "creating the full-text index's triggers");
+        s = Arc_ix_triggers(db);
     if (!s && !db->readonly)
         s = Arc_index_recover(db);
     free(path);
@@ -1063,4 +1063,11 @@ Arc_ixw_stop(arc_db_t *db)
     free(w);
     db->ixw = NULL;
     return s;
+}
+
+/* Contract in archive-private.h. */
+arc_status_t
+Arc_ix_triggers(arc_db_t *db)
+{
+    return exec_all(db, ix_triggers, "creating the full-text index's triggers");
 }

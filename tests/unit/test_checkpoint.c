@@ -1,7 +1,8 @@
 /*
  * test_checkpoint.c - archive.db's log copied back by a thread of its own
  * during a bulk import (archive/checkpoint.c): the copy happens while the
- * writer's connection stays open, and the log starts again once long.
+ * writer's connection stays open, and the log starts again once long;
+ * the import's statement journals are kept in memory (article.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,6 +69,8 @@ the_thread_should_copy_the_log_while_the_writer_stays_open(void **state)
 
     arc_article_defer_index(db, 1);
     assert_non_null(db->ckpt);
+    /* the import's statement journals in memory, not in temp files */
+    assert_int_equal(test_sql_int(db, "PRAGMA temp_store"), 2);
     db_before = file_size(db, "archive.db");
     for (int b = 0; b < 20; b++)
         import_batch(db, b * 20, 20);
@@ -76,6 +79,7 @@ the_thread_should_copy_the_log_while_the_writer_stays_open(void **state)
     assert_true(file_size(db, "archive.db") > db_before + 256 * 1024);
     arc_article_defer_index(db, 0);
     assert_null(db->ckpt);
+    assert_int_equal(test_sql_int(db, "PRAGMA temp_store"), 0);
     assert_int_equal(test_sql_int(db, "SELECT count(*) FROM article"), 400);
     test_assert_consistent(db);
     arc_db_close(db);
