@@ -128,10 +128,13 @@ int Arc_ckpt_log_pages(const arc_db_t *db);
 
 /* ==== Interface to code in index_file.c (schema 17) ==== */
 
-/* Create the TEMP triggers that carry deletes and text updates of
- * articles to the index (IF NOT EXISTS): at a read-write open, and again
- * after a change of `temp_store`, which drops every TEMP object. */
-arc_status_t Arc_ix_triggers(arc_db_t *db);
+/* Keep the connection's temporary data (statement journals, TEMP
+ * tables, sorts) in memory or where SQLite's default puts it. A change
+ * drops every TEMP object, the TEMP triggers that carry deletes and text
+ * updates of articles to the index among them: they are made again here,
+ * so change temp_store only through this (and create no TEMP table that
+ * must outlive a change). */
+arc_status_t Arc_temp_store(arc_db_t *db, int memory);
 
 /* Write the FTS5 settings of a bulk import (hashsize, automerge; article.c)
  * where the index lacks them: at the first import, and before a new

@@ -397,11 +397,11 @@ Arc_fts_tune(arc_db_t *db)
  * may write several rows touches (a trigger, an upsert) into a journal
  * of the statement first, a temp file in /var/tmp rewritten from its
  * start by each statement: 1.5 of the writer's 2.1 million pwrite calls
- * at 80,000 articles. In memory, the import's system time fell by a
- * quarter (BENCHMARKS.md, "Tenth pass"); each journal holds one
- * statement's pages. */
-#define BULK_CACHE "PRAGMA cache_size=-24576; PRAGMA temp_store=MEMORY"
-#define DEFAULT_CACHE "PRAGMA cache_size=-65536; PRAGMA temp_store=DEFAULT"   /* as db.c */
+ * at 80,000 articles. In memory (Arc_temp_store, below), the import's
+ * system time fell by a quarter (BENCHMARKS.md, "Tenth pass"); each
+ * journal holds one statement's pages. */
+#define BULK_CACHE "PRAGMA cache_size=-24576"
+#define DEFAULT_CACHE "PRAGMA cache_size=-65536"   /* as db.c sets it */
 
 void
 arc_article_defer_index(arc_db_t *db, int on)
@@ -410,11 +410,9 @@ arc_article_defer_index(arc_db_t *db, int on)
         return;
     db->fts_defer = on != 0;
     sqlite3_exec(db->sql, on ? BULK_CACHE : DEFAULT_CACHE, NULL, NULL, NULL);
-    /* a change of temp_store drops every TEMP object, the index's
-     * triggers among them: made again (in memory, so only an allocation
-     * can fail them; the error then stays on db) */
-    if (!db->readonly)
-        (void)Arc_ix_triggers(db);
+    /* statement journals in memory (above); the triggers made again can
+     * fail only without memory, the error then stays on db */
+    (void)Arc_temp_store(db, on);
     /* persistent FTS5 settings, each written once (only tunings, so a
      * failure, read-only or busy, is ignored) */
     if (on && !db->readonly)

@@ -436,7 +436,7 @@ Arc_index_attach(arc_db_t *db, int flags)
         s = ix_create(db);
     }
     if (!s && !db->readonly)
-        s = Arc_ix_triggers(db);
+        s = exec_all(db, ix_triggers, "creating the full-text index's triggers");
     if (!s && !db->readonly)
         s = Arc_index_recover(db);
     free(path);
@@ -1067,7 +1067,12 @@ Arc_ixw_stop(arc_db_t *db)
 
 /* Contract in archive-private.h. */
 arc_status_t
-Arc_ix_triggers(arc_db_t *db)
+Arc_temp_store(arc_db_t *db, int memory)
 {
-    return exec_all(db, ix_triggers, "creating the full-text index's triggers");
+    if (sqlite3_exec(db->sql, memory ? "PRAGMA temp_store=MEMORY" : "PRAGMA temp_store=DEFAULT",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return Arc_db_sqlerr(db, "setting where temporary data is kept");
+    /* a change drops every TEMP object, the index's triggers among them */
+    return db->readonly ? ARC_OK
+                        : exec_all(db, ix_triggers, "creating the full-text index's triggers");
 }
