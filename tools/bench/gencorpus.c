@@ -1030,6 +1030,7 @@ typedef struct {
     int ncast;
     uint32_t topical[N_TOPICAL]; /* word indexes */
     uint32_t remaining;          /* articles not yet written */
+    uint64_t serial;             /* 1, 2, ...: the story's label in --truth */
 } story_t;
 
 /* One article waiting to be written. Articles leave the heap in (key, seq)
@@ -1822,7 +1823,8 @@ typedef struct {
 } stats_t;
 
 static void write_article(const world_t *w, const slot_t *s, uint64_t serial,
-                          buf_t *out, buf_t *body, buf_t *title, stats_t *stats)
+                          buf_t *out, buf_t *body, buf_t *title, stats_t *stats,
+                          buf_t *truth)
 {
     art_t a;
     title_t t;
@@ -1831,6 +1833,7 @@ static void write_article(const world_t *w, const slot_t *s, uint64_t serial,
     int minute = (int)(s->published % 1440);
     const source_t *so = &w->sources[s->source];
     char when[32];
+    size_t url_at;
 
     memset(&a, 0, sizeof a);
     a.w = w;
@@ -1864,7 +1867,9 @@ static void write_article(const world_t *w, const slot_t *s, uint64_t serial,
     }
     render_title(&t, title);
 
-    buf_puts(out, "{\"url\":\"https://");
+    buf_puts(out, "{\"url\":\"");
+    url_at = out->len;
+    buf_puts(out, "https://");
     buf_put(out, so->site.s, so->site.n);
     buf_putc(out, '/');
     buf_put_uint(out, (uint64_t)d.year, 4);
@@ -1876,6 +1881,12 @@ static void write_article(const world_t *w, const slot_t *s, uint64_t serial,
     slugify(title->p, title->len, out);
     buf_putc(out, '-');
     buf_put_uint(out, serial, 4);
+    if (truth) { /* the URL is plain ASCII: slugify keeps [a-z0-9-] only */
+        buf_put(truth, out->p + url_at, out->len - url_at);
+        buf_putc(truth, '\t');
+        buf_put_uint(truth, s->story->serial, 1);
+        buf_putc(truth, '\n');
+    }
     buf_puts(out, "\",\"source\":");
     json_string(out, so->name.s, so->name.n);
     buf_puts(out, ",\"title\":");
@@ -1949,6 +1960,7 @@ static void start_story(sched_t *sc, heap_t *h, int64_t day, uint32_t size, stat
     if (st == NULL || slots == NULL)
         die_oom();
     stats->stories++;
+    st->serial = stats->stories;
     /* Cast: a lead person or organisation, a place, then 0-4 others. */
     ncast = 2 + (int)rng_below(r, 5);
     st->cast[0].kind = rng_chance(r, 700) ? ENT_PERSON : ENT_ORG;
@@ -2028,9 +2040,13 @@ static void start_story(sched_t *sc, heap_t *h, int64_t day, uint32_t size, stat
 
 static void usage(FILE *f)
 {
-    fputs("usage: gencorpus [--seed N] [--start YYYY-MM-DD] [--days D] [--stats] N > out.jsonl\n"
+    fputs("usage: gencorpus [--seed N] [--start YYYY-MM-DD] [--days D] [--stats]\n"
+          "                 [--truth FILE] N > out.jsonl\n"
           "Writes N synthetic news articles as JSON Lines; the same arguments\n"
-          "always give the same bytes. Defaults: --seed 1 --start 2023-01-01 --days 1095.\n",
+          "always give the same bytes. Defaults: --seed 1 --start 2023-01-01 --days 1095.\n"
+          "--truth FILE also writes each article's story, \"URL<TAB>story\" a line\n"
+          "(stories numbered from 1; a syndicated copy has its original's story),\n"
+          "for tools/eval/stories/bcubed.py. The articles are the same with or without it.\n",
           f);
 }
 
@@ -2083,6 +2099,9 @@ int main(int argc, char **argv)
     sched_t sc;
     heap_t heap = {NULL, 0, 0};
     buf_t out = {NULL, 0, 0}, body = {NULL, 0, 0}, title = {NULL, 0, 0};
+    buf_t truth = {NULL, 0, 0};
+    const char *truth_path = NULL;
+    FILE *truth_f = NULL;
     stats_t stats;
     int64_t span_min;
 
@@ -2094,6 +2113,12 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--stats") == 0) {
             want_stats = 1;
+        } else if (strncmp(argv[i], "--truth", 7) == 0 && (argv[i][7] == '\0' || argv[i][7] == '=')) {
+            truth_path = option_value(argc, argv, &i, "--truth");
+            if (truth_path == NULL || *truth_path == '\0') {
+                fprintf(stderr, "gencorpus: --truth needs a file name\n");
+                return 2;
+            }
         } else if (strncmp(argv[i], "--seed", 6) == 0 && (argv[i][6] == '\0' || argv[i][6] == '=')) {
             v = option_value(argc, argv, &i, "--seed");
             if (parse_u64(v, &seed) != 0) {
@@ -2133,6 +2158,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (truth_path && (truth_f = fopen(truth_path, "w")) == NULL) {
+        fprintf(stderr, "gencorpus: cannot write %s: %s\n", truth_path, strerror(errno));
+        return 1;
+    }
     json_init();
     w = malloc(sizeof *w);
     if (w == NULL)
@@ -2163,10 +2192,16 @@ int main(int argc, char **argv)
         /* Everything due before the next story's first day goes out now. */
         while (heap.n > 0 && (allocated >= count || heap.a[0].key < base_day * 1440)) {
             slot_t s = heap_pop(&heap);
-            write_article(w, &s, emitted + 1, &out, &body, &title, &stats);
+            write_article(w, &s, emitted + 1, &out, &body, &title, &stats,
+                          truth_f ? &truth : NULL);
             emitted++;
             if (--s.story->remaining == 0)
                 free(s.story);
+            if (truth.len >= (1u << 20)) {
+                if (fwrite(truth.p, 1, truth.len, truth_f) != truth.len)
+                    goto truth_error;
+                truth.len = 0;
+            }
             if (out.len >= (1u << 20)) {
                 if (fwrite(out.p, 1, out.len, stdout) != out.len)
                     goto write_error;
@@ -2190,6 +2225,9 @@ int main(int argc, char **argv)
     stats.bytes += out.len;
     if (fflush(stdout) != 0)
         goto write_error;
+    if (truth_f && ((truth.len && fwrite(truth.p, 1, truth.len, truth_f) != truth.len) ||
+                    fclose(truth_f) != 0))
+        goto truth_error;
     stats.articles = emitted;
     if (want_stats)
         fprintf(stderr,
@@ -2209,5 +2247,8 @@ int main(int argc, char **argv)
 
 write_error:
     fprintf(stderr, "gencorpus: cannot write output: %s\n", strerror(errno));
+    return 1;
+truth_error:
+    fprintf(stderr, "gencorpus: cannot write %s: %s\n", truth_path, strerror(errno));
     return 1;
 }
