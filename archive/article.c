@@ -494,8 +494,10 @@ fts_new(arc_db_t *db, int64_t id, const arc_article_t *a, const arc_body_packed_
 
     if (!db->fts_defer || sqlite3_get_autocommit(db->sql))
         return fts_insert(db, id, NULL, a);
-    if (db->ixw)
+    if (db->ixw) {
+        Arc_body_keep_last(db, id, body);
         return Arc_ixw_add(db, id, a, body);
+    }
     if (db->n_fts_pending == ARC_FTS_PENDING_MAX &&
         (s = arc_article_index_pending(db)))
         return s;

@@ -1091,7 +1091,21 @@ struct arc_body_kept {
     kept_t *v;
     size_t n, cap, seq;
     int sorted;
+    /* the last new article's body alone (Arc_body_keep_last): one
+     * buffer, reused */
+    kept_t last;
+    size_t last_cap;
+    int have_last;
 };
+
+/* The kept bodies of db, made on first use (NULL without memory). */
+static struct arc_body_kept *
+kept_of(arc_db_t *db)
+{
+    if (!db->body_kept)
+        db->body_kept = calloc(1, sizeof *db->body_kept);
+    return db->body_kept;
+}
 
 void
 Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p)
@@ -1102,8 +1116,9 @@ Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p)
 
     if (!p->blob || !p->text)
         return;     /* a TEXT body is read back as it is */
-    if (!k && !(k = db->body_kept = calloc(1, sizeof *k)))
+    if (!(k = kept_of(db)))
         return;
+    k->have_last = 0;   /* the list's latest wins */
     if (k->n == k->cap) {
         size_t nc = k->cap ? 2 * k->cap : 256;
         kept_t *v = realloc(k->v, nc * sizeof *v);
@@ -1125,6 +1140,33 @@ Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p)
     k->sorted = 0;
 }
 
+void
+Arc_body_keep_last(arc_db_t *db, int64_t id, const arc_body_packed_t *p)
+{
+    struct arc_body_kept *k = kept_of(db);
+    size_t tlen, need;
+
+    if (!k)
+        return;
+    k->have_last = 0;
+    if (!p->blob || !p->text)
+        return;
+    tlen = strlen(p->text);
+    need = p->blob_len + tlen + 1;
+    if (need > k->last_cap) {
+        char *mem = realloc(k->last.mem, need);
+        if (!mem)
+            return;
+        k->last.mem = mem;
+        k->last_cap = need;
+    }
+    memcpy(k->last.mem, p->blob, p->blob_len);
+    memcpy(k->last.mem + p->blob_len, p->text, tlen + 1);
+    k->last.id = id;
+    k->last.blob_len = p->blob_len;
+    k->have_last = 1;
+}
+
 static int
 cmp_kept(const void *a, const void *b)
 {
@@ -1141,7 +1183,15 @@ Arc_body_kept_find(arc_db_t *db, int64_t id, const void **blob, size_t *blob_len
     struct arc_body_kept *k = db->body_kept;
     size_t lo = 0, hi;
 
-    if (!k || k->n == 0)
+    if (!k)
+        return 0;
+    if (k->have_last && k->last.id == id) {
+        *blob = k->last.mem;
+        *blob_len = k->last.blob_len;
+        *text = k->last.mem + k->last.blob_len;
+        return 1;
+    }
+    if (k->n == 0)
         return 0;
     /* the article just stored (enrichment asks right after the put) */
     if (!k->sorted && k->v[k->n - 1].id == id) {
@@ -1191,6 +1241,7 @@ Arc_body_kept_free(arc_db_t *db)
         return;
     Arc_body_kept_clear(db);
     free(db->body_kept->v);
+    free(db->body_kept->last.mem);
     free(db->body_kept);
     db->body_kept = NULL;
 }

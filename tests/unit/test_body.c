@@ -477,6 +477,59 @@ deferred_indexing_should_index_the_latest_plain_text(void **state)
     arc_db_close(db);
 }
 
+/* With the index written by its own thread (an import), enrichment finds
+ * the body of the article just stored without decoding it again: the
+ * last one is kept, and it is the last one only. */
+static void
+indexing_thread_should_keep_the_last_body_for_enrichment(void **state)
+{
+    arc_db_t *db = open_new("keeplast");
+    arc_article_t a = article("https://x.example/k0", "Kept", NULL);
+    char *b0 = strdup(long_body("otter", 30)), *b1 = strdup(long_body("heron", 40));
+    const void *kb = NULL;
+    const char *kt = NULL;
+    size_t kn = 0;
+    int64_t id0 = 0, id1 = 0;
+    arc_event_t ev;
+    arc_enrichment_t en;
+    (void)state;
+
+    arc_article_defer_index(db, 1);
+    assert_non_null(db->ixw);           /* the thread runs */
+    assert_int_equal(arc_db_begin(db), ARC_OK);
+    a.body = b0;
+    assert_int_equal(arc_article_put(db, &a, &id0, NULL), ARC_OK);
+    assert_int_equal(Arc_body_kept_find(db, id0, &kb, &kn, &kt), 1);
+    assert_string_equal(kt, b0);
+    assert_string_equal(storage_class(db, id0), "blob");
+    a.url = "https://x.example/k1";
+    a.body = b1;
+    assert_int_equal(arc_article_put(db, &a, &id1, NULL), ARC_OK);
+    assert_int_equal(Arc_body_kept_find(db, id1, &kb, &kn, &kt), 1);
+    assert_string_equal(kt, b1);
+    assert_int_equal(Arc_body_kept_find(db, id0, &kb, &kn, &kt), 0);
+    /* an event in the body: its text is the body's, not stored */
+    memset(&ev, 0, sizeof ev);
+    ev.start = 0;
+    ev.end = (int)(strchr(b1, '.') - b1 + 1);
+    ev.date = 1764547200;
+    ev.granularity = ARC_GRAN_DAY;
+    memset(&en, 0, sizeof en);
+    en.events = &ev;
+    en.n_events = 1;
+    en.body = b1;
+    assert_int_equal(arc_article_enrich_all(db, id1, &en, ARC_ENRICH_NEW), ARC_OK);
+    assert_string_equal(body_fact(db, id1, "(SELECT count(*) FROM event_row WHERE article_id = article.id)"), "1");
+    assert_string_equal(body_fact(db, id1, "(SELECT count(text) FROM event_row WHERE article_id = article.id)"), "0");
+    assert_int_equal(arc_db_commit(db), ARC_OK);
+    arc_article_defer_index(db, 0);
+    assert_int_equal(test_count(db, "heron"), 1);
+    test_assert_consistent(db);
+    free(b0);
+    free(b1);
+    arc_db_close(db);
+}
+
 /* ---- snippets ---- */
 
 static void
@@ -939,6 +992,7 @@ main(void)
         cmocka_unit_test(update_delete_and_rebuild_should_keep_the_index_on_the_plain_text),
         cmocka_unit_test(long_text_bodies_of_older_archives_should_still_work),
         cmocka_unit_test(deferred_indexing_should_index_the_latest_plain_text),
+        cmocka_unit_test(indexing_thread_should_keep_the_last_body_for_enrichment),
         cmocka_unit_test(schema_10_archive_should_be_brought_forward),
         cmocka_unit_test(snippets_and_hit_bodies_should_show_the_plain_text),
         cmocka_unit_test(damaged_blobs_should_be_refused_by_the_decoder),
