@@ -612,7 +612,8 @@ void Arc_body_keep(arc_db_t *db, int64_t id, const arc_body_packed_t *p);
 /* With the index written by its own thread nothing waits to be indexed,
  * but enrichment reads the body of the article just stored (its events'
  * offsets are checked against it, entity.c): only that one is kept, in a
- * buffer reused from article to article; found as the others are. */
+ * buffer reused from article to article; found as the others are (its
+ * pointers valid until the next Arc_body_keep_last). */
 void Arc_body_keep_last(arc_db_t *db, int64_t id, const arc_body_packed_t *p);
 int Arc_body_kept_find(arc_db_t *db, int64_t id, const void **blob, size_t *blob_len,
                        const char **text);
