@@ -23,6 +23,7 @@
 
 #define SLOTS 256       /* decisions in flight; the writer waits beyond */
 #define WAKE_BATCH 64   /* articles queued before the idle thread is woken */
+#define DONE_BATCH 32   /* decisions made before the waiting writer is woken */
 
 typedef struct slot {
     int64_t id, published;
@@ -42,6 +43,8 @@ struct idx_cluster_async {
     pthread_cond_t work, done;
     slot_t slot[SLOTS];
     uint64_t sent, decided, applied;
+    uint64_t want;              /* the writer waits until decided reaches it
+                                 * (0: it does not wait) */
     int quit;
     int idle;                   /* the clustering thread waits for work */
     int64_t seq;                /* order number of the last article sent */
@@ -89,7 +92,8 @@ cluster_main(void *arg)
         s->ents = NULL;
         pthread_mutex_lock(&a->mu);
         a->decided++;
-        pthread_cond_signal(&a->done);
+        if (a->want && a->decided >= a->want)
+            pthread_cond_signal(&a->done);
     }
     pthread_mutex_unlock(&a->mu);
     return NULL;
@@ -186,10 +190,19 @@ apply_next(idx_cluster_async_t *a)
     slot_t *s;
 
     pthread_mutex_lock(&a->mu);
-    if (a->idle)
-        pthread_cond_signal(&a->work);
-    while (a->decided == a->applied)
-        pthread_cond_wait(&a->done, &a->mu);
+    /* Only when the decision is not made yet: wake the thread if it
+     * sleeps, and wait for a run of decisions, not for one. Woken for
+     * each article (the writer used to signal here whenever the thread was
+     * idle, even with nothing new for it), the two threads switched
+     * 30,000 times at 80,000 articles, a core idle each time. */
+    if (a->decided == a->applied) {
+        a->want = a->applied + DONE_BATCH < a->sent ? a->applied + DONE_BATCH : a->sent;
+        if (a->idle)
+            pthread_cond_signal(&a->work);
+        while (a->decided < a->want)
+            pthread_cond_wait(&a->done, &a->mu);
+        a->want = 0;
+    }
     pthread_mutex_unlock(&a->mu);
     s = &a->slot[a->applied % SLOTS];
     if (!a->failed)
