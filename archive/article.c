@@ -347,15 +347,12 @@ cmp_id(const void *a, const void *b)
 #define FTS_HASHSIZE (16 * 1024 * 1024)
 /* FTS5 merges segments of one size once this many have gathered (its
  * default is 4). Each merge rewrites the merged segments, so the index is
- * rewritten log_automerge(n) times over n articles; with 16 it is
- * rewritten half as many times as with 4. Bare FTS5 insert of 100,000
- * generated articles with a 16 MB hashsize: 17.1 s CPU with 4, 13.6 with
- * 8, 12.5 with 16; the import's index thread at 400,000 articles 75.0 and
- * 72.3 s with 8, 70.0 and 63.9 s with 16, for 1.8% more index. A search
- * reads every segment a word is in: at most 15 a level over half as many
- * levels; at 400,000 the query classes took 0-15% longer with 16 than with
- * 8, all far within their targets (BENCHMARKS.md, "Twelfth pass"). */
-#define FTS_AUTOMERGE 16
+ * rewritten log_automerge(n) times over n articles; with 8 it is rewritten
+ * about a third fewer times. Bare FTS5 insert of 100,000 generated
+ * articles with a 16 MB hashsize: 17.1 s CPU with 4, 13.6 with 8, 12.5
+ * with 16. A search reads every segment a word is in: at most 7 a level
+ * over two thirds as many levels, about 1.5 times as many as with 4. */
+#define FTS_AUTOMERGE 8
 
 /* Persistent FTS5 settings an import writes once (checked first). */
 static const struct { const char *key; int value; } fts_tuning[] = {

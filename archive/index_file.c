@@ -576,13 +576,8 @@ typedef struct ix_batch {
  * compressed; ~9 MB when they held the text). With 2 instead of 1, and a
  * 16 MB page cache for the thread instead of 8, the first 400,000 articles
  * of the 1M corpus (texts held) peaked at 293 MB instead of 282 (KB /
- * 1024), in 170 s instead of 166. Since FTS5 merges 16 segments at once
- * (article.c, FTS_AUTOMERGE) a merge can hold the thread for seconds, and
- * with one batch the writer then waited with it, a core idle: with 2
- * (bodies compressed, the page cache 8 MB) the same 400,000 took 143.8
- * and 141.4 s instead of 151.5 and 147.0 (alternated), peak 255-258 MB
- * against 254-255 (BENCHMARKS.md, "Twelfth pass"). */
-#define IX_QUEUE_MAX 2
+ * 1024), in 170 s instead of 166. */
+#define IX_QUEUE_MAX 1
 /* ix.index_done keeps the last batches written (a crashed import's owed
  * batches far older are indexed article by article, checked first). */
 #define IX_DONE_KEEP 4096
