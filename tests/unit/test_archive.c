@@ -283,6 +283,49 @@ bulk_import_should_tune_the_index_once(void **state)
     arc_db_close(db);
 }
 
+/* A new archive's index.db has 32 KB pages, archive.db 8 KB (index_file.c
+ * says why). An index.db of 8 KB pages, as older archives have, keeps
+ * them: it is built from the records, searched and written as before. */
+static void
+index_file_should_work_with_old_and_new_page_sizes(void **state)
+{
+    arc_db_t *db = open_new("pages");
+    arc_article_t a = article("https://x.example/p1", "Harbour pilots strike", long_body,
+                              "2025-12-03");
+    arc_article_t b = article("https://x.example/p2", "Harbour reopens",
+                              "Ships moved again on Monday after the pilots went back.",
+                              "2025-12-04");
+    char dir[800], path[900];
+    const char *const ends[] = { "", "-wal", "-shm" };
+    sqlite3 *s = NULL;
+    (void)state;
+
+    snprintf(dir, sizeof dir, "%s", arc_db_path(db));
+    assert_int_equal(sql_int(db, "PRAGMA ix.page_size", NULL), 32768);
+    assert_int_equal(sql_int(db, "PRAGMA main.page_size", NULL), 8192);
+    assert_int_equal(arc_article_put(db, &a, NULL, NULL), ARC_OK);
+    arc_db_close(db);
+
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        snprintf(path, sizeof path, "%s/index.db%s", dir, ends[i]);
+        (void)unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/index.db", dir);
+    assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, "PRAGMA page_size = 8192; CREATE TABLE t(x); DROP TABLE t",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(s);
+
+    assert_int_equal(arc_db_open(dir, 0, &db, NULL), ARC_OK);
+    assert_int_equal(sql_int(db, "PRAGMA ix.page_size", NULL), 8192);
+    assert_int_equal(test_count_range(db, "harbour", 0, 0), 1);
+    assert_int_equal(arc_article_put(db, &b, NULL, NULL), ARC_OK);
+    assert_int_equal(test_count_range(db, "harbour", 0, 0), 2);
+    assert_int_equal(test_count_range(db, "pilots", 0, 0), 2);
+    test_assert_consistent(db);
+    arc_db_close(db);
+}
+
 static void
 open_should_refuse_a_file_that_is_not_sqlite(void **state)
 {
@@ -805,6 +848,7 @@ main(void)
         cmocka_unit_test(rollback_should_leave_nothing_behind),
         cmocka_unit_test(second_writer_should_get_busy_not_corruption),
         cmocka_unit_test(bulk_import_should_tune_the_index_once),
+        cmocka_unit_test(index_file_should_work_with_old_and_new_page_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
