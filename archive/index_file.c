@@ -267,8 +267,10 @@ static const sqlite3_module content_module = {
  * 4 times fewer pages, and the automatic checkpoint (1,000 pages) 4 times
  * rarer, the index thread of an import of the first 400,000 articles of
  * the 1M corpus took 71.4 and 76.5 s on a core against 79.0 and 83.3 s,
- * alternated (BENCHMARKS.md, "Thirteenth pass"); the index the same size,
- * the query classes of query_driver the same within noise. */
+ * alternated, and of the whole million 176.6 s against 207.4 s (the
+ * import 353.6 s against 381.4 s; BENCHMARKS.md, "Thirteenth pass"); the
+ * index the same size, the query classes of query_driver the same within
+ * noise. */
 #define IX_PAGE_SIZE "32768"
 
 /* The index file's schema; article_fts as schema 1 made it (columns,
